@@ -1,0 +1,38 @@
+//! One thin module per command: turn arguments into settings, call the domain
+//! modules, print through the [`Printer`](crate::printer::Printer).
+
+pub mod check;
+pub mod completions;
+
+use crate::cli::{Cli, Command};
+use crate::printer::Printer;
+
+/// How a command ended (DESIGN.md "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: done.
+    Success,
+    /// 1: a check failed (stale lock, lint errors, `outdated --exit-code` found updates).
+    Failure,
+    /// 2: an error (bad input, unsatisfiable, network failure, usage).
+    Error,
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => Self::SUCCESS,
+            ExitStatus::Failure => Self::from(1),
+            ExitStatus::Error => Self::from(2),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let Cli { global, command } = cli;
+    match command {
+        Command::Check(args) => check::run(&global, args, printer),
+        Command::Completions(args) => completions::run(&args, printer),
+    }
+}

@@ -1,0 +1,17 @@
+//! pinctl: a Python dependency lock and pin manager.
+//!
+//! `pinctl lock` resolves pyproject.toml into a hashed PEP 751 `pylock.toml`;
+//! `export` writes pinned requirements; `check` lints specifiers; `outdated` reports
+//! drift. The binary (`main.rs`) only parses arguments, runs a command and renders the
+//! error; everything else lives here.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod commands;
+pub mod index;
+pub mod printer;
+pub mod project;
+pub mod reporter;
+pub mod resolve;
+pub mod source;

@@ -1,0 +1,21 @@
+//! The `pinctl` binary: parse, run, render the error, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use pinctl::cli::Cli;
+use pinctl::commands::{self, ExitStatus};
+use pinctl::printer::{self, Printer};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let printer = Printer::new(&cli.global);
+    match commands::run(cli, &printer) {
+        Ok(status) => status.into(),
+        Err(err) if printer::is_broken_pipe(&err) => ExitStatus::Success.into(),
+        Err(err) => {
+            printer.error(&err);
+            ExitStatus::Error.into()
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The output layer: the only place that writes to stdout and stderr.
+//!
+//! stdout carries data (exports, JSON, trees); stderr carries everything meant for
+//! people: progress, warnings, errors. Colour follows `--color` and `NO_COLOR`
+//! (anstream strips styles when colour is off).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::source::InputError;
+
+/// Bold red, for `error`.
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+/// Bold yellow, for `warning`.
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+/// Bold cyan, for `hint` / `help`.
+pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
+/// Bold blue, for snippet gutters.
+pub const GUTTER: Style = AnsiColor::Blue.on_default().bold();
+/// Bold, for emphasis.
+pub const BOLD: Style = Style::new().bold();
+
+/// How much to say on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+    Debug,
+}
+
+/// Writes data to stdout and messages to stderr.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    verbosity: Verbosity,
+    progress: bool,
+}
+
+impl Printer {
+    /// Sets the global colour choice and returns a printer for the given flags.
+    pub fn new(global: &GlobalArgs) -> Self {
+        let choice = match global.color {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        };
+        choice.write_global();
+        let verbosity = match (global.quiet, global.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, 0) => Verbosity::Normal,
+            (false, 1) => Verbosity::Verbose,
+            (false, _) => Verbosity::Debug,
+        };
+        let progress = verbosity == Verbosity::Normal
+            && !global.no_progress
+            && std::io::stderr().is_terminal();
+        Self {
+            verbosity,
+            progress,
+        }
+    }
+
+    /// A printer that writes messages at normal verbosity and never shows progress (tests).
+    pub fn plain() -> Self {
+        Self {
+            verbosity: Verbosity::Normal,
+            progress: false,
+        }
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    /// Whether progress bars may be drawn (a terminal, no `-q`/`-v`/`--no-progress`).
+    pub fn show_progress(&self) -> bool {
+        self.progress
+    }
+
+    /// Writes data to stdout. Errors (a closed pipe) are returned so the caller can stop.
+    pub fn data(&self, text: &str) -> std::io::Result<()> {
+        let mut out = anstream::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    }
+
+    /// A message for people, shown unless `-q`.
+    pub fn info(&self, text: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            let _ = writeln!(anstream::stderr(), "{text}");
+        }
+    }
+
+    /// A message shown only with `-v`.
+    pub fn verbose(&self, text: &str) {
+        if self.verbosity >= Verbosity::Verbose {
+            let _ = writeln!(anstream::stderr(), "{text}");
+        }
+    }
+
+    /// `warning: ...`, shown unless `-q`.
+    pub fn warn(&self, text: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            let _ = writeln!(anstream::stderr(), "{WARNING}warning{WARNING:#}: {text}");
+        }
+    }
+
+    /// Pre-rendered diagnostic text (may contain styles), always shown on stderr.
+    pub fn diagnostic(&self, text: &str) {
+        let _ = write!(anstream::stderr(), "{text}");
+    }
+
+    /// Renders a failure: `error: ...`, the snippet for input errors, `Caused by:` lines
+    /// and a `hint:` when one is known.
+    pub fn error(&self, err: &anyhow::Error) {
+        let _ = write!(anstream::stderr(), "{}", render_error(err));
+    }
+}
+
+/// An error with a known fix, for errors that are not tied to a file position.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct HintedError {
+    pub message: String,
+    pub hint: String,
+}
+
+impl HintedError {
+    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// Whether the failure is a closed stdout (`pinctl export | head`): exit quietly then.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The text [`Printer::error`] writes (styles included; anstream strips them when needed).
+pub fn render_error(err: &anyhow::Error) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut hint = None;
+    let _ = writeln!(out, "{ERROR}error{ERROR:#}: {err}");
+    for cause in err.chain() {
+        if let Some(input) = cause.downcast_ref::<InputError>() {
+            let _ = writeln!(out, "{}", input.file.snippet(input.span));
+            hint = hint.or(input.hint.clone());
+        } else if let Some(h) = cause.downcast_ref::<HintedError>() {
+            hint = hint.or(Some(h.hint.clone()));
+        }
+    }
+    for cause in err.chain().skip(1) {
+        let _ = writeln!(out, "  {BOLD}Caused by:{BOLD:#} {cause}");
+    }
+    if let Some(hint) = hint {
+        let _ = writeln!(out, "{HINT}hint{HINT:#}: {hint}");
+    }
+    out
+}

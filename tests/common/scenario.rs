@@ -1,0 +1,112 @@
+//! The scenario TOML format of ../shared/scenarios (uv's packse suite), read with serde.
+//! Shared by the in-process test index and the resolver tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// One scenario file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub root: Root,
+    #[serde(default)]
+    pub packages: BTreeMap<String, ScenarioPackage>,
+    #[serde(default)]
+    pub expected: Expected,
+    #[serde(default)]
+    pub resolver_options: ResolverOptions,
+    #[serde(default)]
+    pub environment: Environment,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Root {
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Defaults to `>=3.12` when absent.
+    #[serde(default)]
+    pub requires_python: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ScenarioPackage {
+    #[serde(default)]
+    pub versions: BTreeMap<String, ScenarioVersion>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScenarioVersion {
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub extras: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub requires_python: Option<String>,
+    #[serde(default = "yes")]
+    pub sdist: bool,
+    #[serde(default = "yes")]
+    pub wheel: bool,
+    #[serde(default)]
+    pub yanked: bool,
+    #[serde(default)]
+    pub wheel_tags: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Expected {
+    #[serde(default)]
+    pub satisfiable: bool,
+    #[serde(default)]
+    pub packages: BTreeMap<String, String>,
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ResolverOptions {
+    #[serde(default)]
+    pub universal: bool,
+    #[serde(default)]
+    pub python: Option<String>,
+    #[serde(default)]
+    pub prereleases: bool,
+    #[serde(default)]
+    pub no_build: Vec<String>,
+    #[serde(default)]
+    pub no_binary: Vec<String>,
+    #[serde(default)]
+    pub python_platform: Option<String>,
+    #[serde(default)]
+    pub required_environments: Vec<String>,
+    #[serde(default)]
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Environment {
+    #[serde(default)]
+    pub python: Option<String>,
+}
+
+impl Scenario {
+    pub fn load(path: &Path) -> Self {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        toml::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
+    }
+
+    /// The root requires-python (the scenario format's default is `>=3.12`).
+    pub fn requires_python(&self) -> &str {
+        self.root.requires_python.as_deref().unwrap_or(">=3.12")
+    }
+}
