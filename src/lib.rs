@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod index;
 pub mod printer;
+pub mod progress;
 pub mod project;
 pub mod reporter;
 pub mod resolve;
