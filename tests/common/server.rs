@@ -164,17 +164,22 @@ pub enum Fault {
 /// Builds a [`TestIndex`] from packages added one by one.
 #[derive(Debug, Default)]
 pub struct TestIndexBuilder {
-    /// Display name -> (version, spec), in insertion order.
-    packages: BTreeMap<String, Vec<(String, PackageSpec)>>,
+    /// Normalized name -> (display name, versions in insertion order).
+    packages: BTreeMap<String, (String, Vec<(String, PackageSpec)>)>,
     hide_core_metadata: BTreeSet<String>,
     hide_all_core_metadata: bool,
+    etags: bool,
+    cache_control: Option<String>,
 }
 
 impl TestIndexBuilder {
     /// Adds (or replaces) `version` of `name`.
     #[must_use]
     pub fn package(mut self, name: &str, version: &str, spec: PackageSpec) -> Self {
-        let versions = self.packages.entry(name.to_string()).or_default();
+        let (_, versions) = self
+            .packages
+            .entry(normalize(name))
+            .or_insert_with(|| (name.to_string(), Vec::new()));
         versions.retain(|(v, _)| v != version);
         versions.push((version.to_string(), spec));
         self
@@ -183,7 +188,25 @@ impl TestIndexBuilder {
     /// Adds a project with no versions (its page exists and lists no files).
     #[must_use]
     pub fn empty_project(mut self, name: &str) -> Self {
-        self.packages.entry(name.to_string()).or_default();
+        self.packages
+            .entry(normalize(name))
+            .or_insert_with(|| (name.to_string(), Vec::new()));
+        self
+    }
+
+    /// Index pages carry an `ETag` (a hash of the body) and answer a matching
+    /// `If-None-Match` with 304 Not Modified.
+    #[must_use]
+    pub fn etags(mut self) -> Self {
+        self.etags = true;
+        self
+    }
+
+    /// Index pages carry this `Cache-Control` header (e.g. `max-age=0`); by default
+    /// they carry none.
+    #[must_use]
+    pub fn cache_control(mut self, value: &str) -> Self {
+        self.cache_control = Some(value.to_string());
         self
     }
 
@@ -211,6 +234,8 @@ impl TestIndexBuilder {
         let state = Arc::new(State {
             base: base.clone(),
             content,
+            etags: self.etags,
+            cache_control: self.cache_control.clone(),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -413,8 +438,8 @@ impl Content {
     fn build(b: &TestIndexBuilder, base: &str) -> Content {
         let mut files = HashMap::new();
         let mut projects = BTreeMap::new();
-        for (display, versions) in &b.packages {
-            let key = normalize(display);
+        for (key, (display, versions)) in &b.packages {
+            let key = key.clone();
             let hide = b.hide_all_core_metadata || b.hide_core_metadata.contains(&key);
             let mut sorted: Vec<&(String, PackageSpec)> = versions.iter().collect();
             sorted.sort_by_key(|(v, _)| version_key(v));
@@ -654,6 +679,8 @@ struct Logged {
 struct State {
     base: String,
     content: Content,
+    etags: bool,
+    cache_control: Option<String>,
     faults: Mutex<Vec<ActiveFault>>,
     log: Mutex<Vec<Logged>>,
     stop: AtomicBool,
@@ -881,7 +908,7 @@ fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
     let path = req.path.as_str();
     let c = &state.content;
     if path == "/simple" || path == "/simple/" {
-        return page(req, &c.root_json, &c.root_html);
+        return page(req, state, &c.root_json, &c.root_html);
     }
     if let Some(rest) = path.strip_prefix("/simple/") {
         let name = rest.trim_end_matches('/');
@@ -895,7 +922,7 @@ fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
         if key != name || !rest.ends_with('/') {
             return Response::redirect(format!("{}/simple/{key}/", state.base));
         }
-        return page(req, &project.json, &project.html);
+        return page(req, state, &project.json, &project.html);
     }
     if let Some(filename) = path.strip_prefix("/files/") {
         if matches!(fault, Some(Fault::NoMetadata)) && filename.ends_with(".metadata") {
@@ -935,8 +962,8 @@ fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
     Response::text(404, "not found\n")
 }
 
-fn page(req: &Request, json: &str, html: &str) -> Response {
-    if wants_json(req.header("accept")) {
+fn page(req: &Request, state: &State, json: &str, html: &str) -> Response {
+    let mut resp = if wants_json(req.header("accept")) {
         Response {
             status: 200,
             headers: vec![("Content-Type", JSON_TYPE.to_string())],
@@ -950,7 +977,23 @@ fn page(req: &Request, json: &str, html: &str) -> Response {
             body: html.as_bytes().to_vec(),
             kind: BodyKind::Html,
         }
+    };
+    resp.headers.push(("Vary", "Accept".to_string()));
+    if let Some(cc) = &state.cache_control {
+        resp.headers.push(("Cache-Control", cc.clone()));
     }
+    if state.etags {
+        let etag = format!("\"{}\"", &sha256_hex(&resp.body)[..16]);
+        if req
+            .header("if-none-match")
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+        {
+            resp.status = 304;
+            resp.body.clear();
+        }
+        resp.headers.push(("ETag", etag));
+    }
+    resp
 }
 
 /// Applies a single `bytes=` range (206, or 416 when unsatisfiable); other forms are
