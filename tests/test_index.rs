@@ -403,7 +403,12 @@ fn connection_reset_and_truncated_body() {
     let index = sample();
     index.fault("/simple/a/", Fault::ConnectionReset { times: 2 });
     assert_eq!(get(&index, "/simple/a/").status, None);
-    assert_eq!(get(&index, "/simple/a/").status, None);
+    // A real reset (RST), not just an orderly close.
+    let mut s = TcpStream::connect(index.addr()).unwrap();
+    s.write_all(b"GET /simple/a/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let err = s.read_to_end(&mut Vec::new()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);
     assert_eq!(get(&index, "/simple/a/").status, Some(200));
 
     index.fault("/files/", Fault::TruncatedBody);

@@ -13,7 +13,7 @@ mod dist;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -737,6 +737,10 @@ struct Request {
     path: String,
     headers: Vec<(String, String)>,
     close: bool,
+    /// Bytes of the request line and headers (still unread on the socket).
+    head_len: u64,
+    /// Content-Length of the request body (read and dropped).
+    body_len: u64,
 }
 
 impl Request {
@@ -748,75 +752,69 @@ impl Request {
     }
 }
 
-enum ReadOutcome {
-    Line(Vec<u8>),
-    Closed,
-}
-
-/// Reads one line, polling the stop flag while the connection is idle.
-fn read_line(reader: &mut BufReader<TcpStream>, state: &State) -> ReadOutcome {
-    let mut line = Vec::new();
+/// Waits for a whole request head and parses it WITHOUT consuming it from the socket
+/// (`peek`), so that a connection-reset fault can close the socket with unread data,
+/// which makes the kernel send a real RST. None when the connection closed, idled out
+/// or sent garbage.
+fn peek_request(stream: &mut TcpStream, state: &State) -> Option<Request> {
+    let mut buf = vec![0_u8; 64 * 1024];
     let started = Instant::now();
-    loop {
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => return ReadOutcome::Closed,
-            Ok(_) if line.ends_with(b"\n") => return ReadOutcome::Line(line),
-            Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                if state.stop.load(Ordering::SeqCst) || started.elapsed() > IDLE_LIMIT {
-                    return ReadOutcome::Closed;
+    let mut last = 0;
+    let head_len = loop {
+        match stream.peek(&mut buf) {
+            Ok(0) => return None,
+            Ok(n) => {
+                // Tolerate blank lines between pipelined requests.
+                if buf[..n].starts_with(b"\r\n") || buf[..n].starts_with(b"\n") {
+                    let skip: u64 = if buf[0] == b'\r' { 2 } else { 1 };
+                    if !discard(stream, skip, state) {
+                        return None;
+                    }
+                    last = 0;
+                    continue;
                 }
+                if let Some(pos) = buf[..n].windows(4).position(|w| w == b"\r\n\r\n") {
+                    break pos + 4;
+                }
+                if n == buf.len() {
+                    return None;
+                }
+                if n == last {
+                    // More of the head is on its way; peek returns at once meanwhile.
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                last = n;
             }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return ReadOutcome::Closed,
+            Err(_) => return None,
         }
-        if line.len() > 64 * 1024 {
-            return ReadOutcome::Closed;
-        }
-    }
-}
-
-fn read_request(reader: &mut BufReader<TcpStream>, state: &State) -> Option<Request> {
-    let mut first = loop {
-        match read_line(reader, state) {
-            ReadOutcome::Closed => return None,
-            ReadOutcome::Line(l) if l.trim_ascii().is_empty() => {}
-            ReadOutcome::Line(l) => break String::from_utf8_lossy(&l).into_owned(),
+        if state.stop.load(Ordering::SeqCst) || started.elapsed() > IDLE_LIMIT {
+            return None;
         }
     };
-    first.truncate(first.trim_end().len());
-    let mut parts = first.split_whitespace();
+    let head = String::from_utf8_lossy(&buf[..head_len]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut parts = lines.next()?.split_whitespace();
     let method = parts.next()?.to_string();
     let target = parts.next()?.to_string();
     let version = parts.next().unwrap_or("HTTP/1.0").to_string();
-    let mut headers = Vec::new();
-    loop {
-        let ReadOutcome::Line(l) = read_line(reader, state) else {
-            return None;
-        };
-        let l = String::from_utf8_lossy(&l).into_owned();
-        let l = l.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        if let Some((n, v)) = l.split_once(':') {
-            headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
     let mut req = Request {
         method,
         path: String::new(),
         headers,
         close: false,
+        head_len: head_len as u64,
+        body_len: 0,
     };
-    // Discard any body.
-    if let Some(len) = req
+    req.body_len = req
         .header("content-length")
         .and_then(|v| v.parse::<u64>().ok())
-    {
-        let mut sink = Vec::new();
-        let _ = reader.by_ref().take(len).read_to_end(&mut sink);
-    }
+        .unwrap_or(0);
     let target = target
         .strip_prefix("http://")
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
@@ -828,17 +826,48 @@ fn read_request(reader: &mut BufReader<TcpStream>, state: &State) -> Option<Requ
     Some(req)
 }
 
-fn serve_connection(stream: TcpStream, state: &State) {
+/// Reads and drops `n` bytes; false when the connection ended first.
+fn discard(stream: &mut TcpStream, mut n: u64, state: &State) -> bool {
+    let mut buf = [0_u8; 8192];
+    let started = Instant::now();
+    while n > 0 {
+        let want = usize::try_from(n.min(buf.len() as u64)).unwrap_or(buf.len());
+        match stream.read(&mut buf[..want]) {
+            Ok(0) => return false,
+            Ok(got) => n -= got as u64,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) =>
+            {
+                if state.stop.load(Ordering::SeqCst) || started.elapsed() > IDLE_LIMIT {
+                    return false;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// What to do with the connection after a request.
+#[derive(PartialEq, Eq)]
+enum After {
+    KeepAlive,
+    Close,
+    /// Drop the socket with the request unread (the kernel answers with RST).
+    Reset,
+}
+
+fn serve_connection(mut stream: TcpStream, state: &State) {
     let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
     let _ = stream.set_nodelay(true);
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut stream = stream;
-    while let Some(req) = read_request(&mut reader, state) {
-        if !handle(&mut stream, &req, state) || req.close {
-            break;
+    while let Some(req) = peek_request(&mut stream, state) {
+        match handle(&mut stream, &req, state) {
+            After::KeepAlive => {}
+            After::Close => break,
+            After::Reset => return,
         }
     }
     let _ = stream.shutdown(Shutdown::Both);
@@ -1066,18 +1095,20 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Answers one request; false when the connection must be closed.
-fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> bool {
+/// Answers one request.
+fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> After {
     let fault = state.take_fault(&req.path);
+    if let Some(Fault::ConnectionReset { .. }) = &fault {
+        state.log(req, None);
+        return After::Reset;
+    }
+    if !discard(stream, req.head_len + req.body_len, state) {
+        return After::Close;
+    }
     if let Some(Fault::Delay(d)) = &fault {
         std::thread::sleep(*d);
     }
     let mut resp = match &fault {
-        Some(Fault::ConnectionReset { .. }) => {
-            state.log(req, None);
-            let _ = stream.shutdown(Shutdown::Both);
-            return false;
-        }
         Some(Fault::Status(code) | Fault::StatusTimes(code, _)) => {
             Response::text(*code, &format!("injected {code}\n"))
         }
@@ -1128,8 +1159,9 @@ fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> bool {
         .write_all(&out)
         .and_then(|()| stream.flush())
         .is_err()
+        || close
     {
-        return false;
+        return After::Close;
     }
-    !close
+    After::KeepAlive
 }
