@@ -4,10 +4,23 @@
 //! per-path fault injection and request counters.
 //!
 //! Layout (as on PyPI): `/simple/` lists projects, `/simple/<normalized-name>/` lists a
-//! project's files (JSON when `Accept` asks for `application/vnd.pypi.simple.v1+json`,
-//! HTML otherwise; non-normalised names get a 301), files live at `/files/<filename>`
-//! and wheel metadata at `/files/<wheel>.metadata`. File responses support HEAD and
-//! `Range: bytes=A-B`, `bytes=A-`, `bytes=-N` (206 + Content-Range).
+//! project's files (JSON when `Accept` prefers `application/vnd.pypi.simple.v1+json`,
+//! HTML otherwise; a non-normalised name or a missing trailing slash gets a 301 to the
+//! canonical page; an unknown project 404). JSON file URLs are absolute; HTML hrefs are
+//! relative (`../../files/<file>#sha256=<hex>`), so clients must join them with the page
+//! URL. Files live at `/files/<filename>` (percent-encoded in URLs, e.g. `+` as `%2B`)
+//! and wheel metadata at `/files/<wheel>.metadata`. File responses support HEAD and a
+//! single `Range: bytes=A-B`, `bytes=A-` or `bytes=-N` (206 + Content-Range; 416 past
+//! the end). Connections are kept alive unless the client sends `Connection: close`.
+//!
+//! Wheels are DEFLATE zips with `<name>/__init__.py` and a `.dist-info` holding
+//! METADATA (Metadata-Version 2.1), WHEEL and RECORD; sdists are `.tar.gz` with PKG-INFO
+//! (Metadata-Version 2.2, nothing dynamic), a static `[project]` pyproject.toml and a
+//! tiny in-tree build backend, so pip can build them offline. Bytes are deterministic.
+//!
+//! Faults ([`Fault`]) are set per path prefix; the longest matching prefix applies.
+//! Every request is logged (`"GET /simple/a/ 200"`, `"GET /files/x reset"`) before its
+//! answer is written, so counts are exact once the client has its answer.
 
 mod dist;
 
