@@ -160,13 +160,15 @@ pub enum Fault {
     Delay(Duration),
     /// Send the full Content-Length but only half of the body, then close.
     TruncatedBody,
-    /// Serve files whose bytes differ from the sha256 in the index (same size where
-    /// possible, still a valid archive).
+    /// Files (`/files/...`, including `.metadata`) are served with bytes that differ
+    /// from the sha256 in the index (wheels and sdists keep their size and stay valid
+    /// archives; sidecars get an extra line). Pages are unaffected.
     WrongHash,
-    /// `.metadata` sidecars answer 404 (the index still advertises them unless the
-    /// package hides core-metadata).
+    /// `.metadata` sidecars under the prefix answer 404 (pages still advertise them
+    /// unless the package hides core-metadata); other paths are served normally.
     NoMetadata,
-    /// Ignore `Range`: answer 200 with the whole body.
+    /// Files ignore `Range` and answer 200 with the whole body, without
+    /// `Accept-Ranges`.
     NoRange,
     /// JSON index pages are cut off mid-document (HTML answers are unchanged).
     MalformedJson,
@@ -906,7 +908,7 @@ struct Response {
     status: u16,
     headers: Vec<(&'static str, String)>,
     body: Vec<u8>,
-    /// The body length a full answer would have (HEAD keeps it for Content-Length).
+    /// What the body is (the malformed-page faults only touch pages).
     kind: BodyKind,
 }
 
@@ -1153,12 +1155,12 @@ fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> After {
         _ => route(req, state, fault.as_ref()),
     };
     match (&fault, resp.kind) {
-        (Some(Fault::MalformedJson), BodyKind::Json) => {
+        (Some(Fault::MalformedJson), BodyKind::Json) if resp.status == 200 => {
             let cut = resp.body.len() / 2;
             resp.body.truncate(cut);
             resp.body.extend_from_slice(b"\"@@@ not json");
         }
-        (Some(Fault::MalformedHtml), BodyKind::Html) => {
+        (Some(Fault::MalformedHtml), BodyKind::Html) if resp.status == 200 => {
             resp.body = b"<!DOCTYPE html>\n<html><body>\n<a href=\"../../files/<<broken#sha256=zz\" data-requires-python=\"&gt;=3\n<a href=\n".to_vec();
         }
         _ => {}
