@@ -12,6 +12,7 @@ pub mod rules;
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::project::{Dependency, Layout, Project};
@@ -218,6 +219,70 @@ pub fn rule_names() -> Vec<&'static str> {
 /// The rule called `name`.
 pub fn find_rule(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|rule| rule.name() == name)
+}
+
+/// A rule's default level in words: `warn`, or `error in requirements files, warn in
+/// pyproject.toml` for rules whose default depends on the file.
+pub fn default_level_text(rule: &dyn Rule) -> String {
+    let requirements = rule.default_level(Layout::Requirements);
+    let pyproject = rule.default_level(Layout::Pep621);
+    if requirements == pyproject {
+        pyproject.to_string()
+    } else {
+        format!("{requirements} in requirements files, {pyproject} in pyproject.toml")
+    }
+}
+
+/// The rules table shown after `pinctl check -h`.
+pub fn rules_help() -> String {
+    let mut out = String::from(
+        "Rules (set levels in [tool.pinctl.lint] or with --deny/--warn/--allow; see --help):\n",
+    );
+    for rule in RULES {
+        let requirements = rule.default_level(Layout::Requirements);
+        let pyproject = rule.default_level(Layout::Pep621);
+        let level = if requirements == pyproject {
+            pyproject.to_string()
+        } else {
+            format!("{requirements}/{pyproject}")
+        };
+        let _ = writeln!(out, "  {:<20}{level:<12}{}", rule.name(), rule.summary());
+    }
+    out
+}
+
+/// Every rule's documentation, shown after `pinctl check --help`.
+pub fn rules_long_help() -> String {
+    let mut out = String::from(
+        "Rules (set levels in [tool.pinctl.lint], e.g. `unpinned = \"error\"`, or with\n\
+         --deny/--warn/--allow; flags win, and --deny wins over --warn over --allow):\n",
+    );
+    for rule in RULES {
+        let _ = writeln!(out, "\n  {} (default: {})", rule.name(), default_level_text(*rule));
+        for line in wrap(rule.doc(), 74) {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
+    out
+}
+
+/// Greedy word wrap for help text.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Lints declared dependencies read from a file of kind `ctx.layout`.
