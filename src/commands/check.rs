@@ -33,10 +33,10 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
         warn,
         allow,
     } = args;
-    let default_pyproject = global
-        .directory
-        .as_ref()
-        .map_or_else(|| PathBuf::from("pyproject.toml"), |dir| dir.join("pyproject.toml"));
+    let default_pyproject = global.directory.as_ref().map_or_else(
+        || PathBuf::from("pyproject.toml"),
+        |dir| dir.join("pyproject.toml"),
+    );
     let targets: Vec<Target> = if files.is_empty() {
         if !default_pyproject.is_file() {
             let dir = global.directory.as_deref().unwrap_or(Path::new("."));
@@ -94,8 +94,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
                         levels
                     }
                 };
-                let requirements =
-                    project::requirements_txt::read(&path).map_err(project_error)?;
+                let requirements = project::requirements_txt::read(&path).map_err(project_error)?;
                 let ctx = LintContext {
                     layout: Layout::Requirements,
                 };
@@ -110,8 +109,12 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
     }
     // The same file may be named twice (or included by two requirements files).
     findings.sort_by(|a, b| {
-        (&a.file.path, a.span.start, a.span.end, a.rule)
-            .cmp(&(&b.file.path, b.span.start, b.span.end, b.rule))
+        (&a.file.path, a.span.start, a.span.end, a.rule).cmp(&(
+            &b.file.path,
+            b.span.start,
+            b.span.end,
+            b.rule,
+        ))
     });
     findings.dedup_by(|a, b| a.file.path == b.file.path && a.span == b.span && a.rule == b.rule);
     let summary = Summary::new(&findings, files_checked);
@@ -150,8 +153,8 @@ fn project_levels(path: &Path) -> anyhow::Result<LintLevels> {
     if !path.is_file() {
         return Ok(LintLevels::default());
     }
-    let file: Arc<SourceFile> = SourceFile::read(path)
-        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    let file: Arc<SourceFile> =
+        SourceFile::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
     LintLevels::from_pyproject(&file).map_err(anyhow::Error::new)
 }
 

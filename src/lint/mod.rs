@@ -258,7 +258,12 @@ pub fn rules_long_help() -> String {
          --deny/--warn/--allow; flags win, and --deny wins over --warn over --allow):\n",
     );
     for rule in RULES {
-        let _ = writeln!(out, "\n  {} (default: {})", rule.name(), default_level_text(*rule));
+        let _ = writeln!(
+            out,
+            "\n  {} (default: {})",
+            rule.name(),
+            default_level_text(*rule)
+        );
         for line in wrap(rule.doc(), 74) {
             let _ = writeln!(out, "      {line}");
         }

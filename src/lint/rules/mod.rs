@@ -171,6 +171,11 @@ pub(crate) mod test_support {
             span: Span::new(0, requirement_text.len()),
             specifier_span,
             scope: Scope::Production,
+            hashes: line
+                .split_whitespace()
+                .filter_map(|word| word.strip_prefix("--hash="))
+                .map(str::to_string)
+                .collect(),
         }
     }
 
@@ -190,6 +195,7 @@ pub(crate) mod test_support {
             span: Span::new(start, start + line.len()),
             specifier_span: Some(Span::new(value, value + constraint.len() + 2)),
             scope: Scope::Production,
+            hashes: Vec::new(),
         }
     }
 

@@ -53,7 +53,7 @@ impl Rule for UrlWithoutHash {
                 .filter_map(|part| part.split_once('='))
                 .any(|(key, value)| HASHES.contains(&key) && !value.is_empty())
         });
-        if hashed_fragment || (ctx.layout == Layout::Requirements && has_hash_option(dep)) {
+        if hashed_fragment || !dep.hashes.is_empty() {
             return None;
         }
         // Point at the URL itself when it can be found in the entry.
@@ -83,30 +83,11 @@ impl Rule for UrlWithoutHash {
     }
 }
 
-/// Whether the requirements-file line holding `dep` (continuations included) has a
-/// `--hash` option after the requirement.
-fn has_hash_option(dep: &Dependency) -> bool {
-    let rest = dep.file.text.get(dep.span.end..).unwrap_or_default();
-    let mut line = String::new();
-    for physical in rest.split('\n') {
-        let physical = physical.trim_end_matches('\r');
-        if let Some(continued) = physical.strip_suffix('\\') {
-            line.push_str(continued);
-        } else {
-            line.push_str(physical);
-            break;
-        }
-    }
-    let line = line.split(" #").next().unwrap_or_default();
-    line.contains("--hash")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{lint, req, rules_for};
+    use super::super::test_support::{req, rules_for};
     use crate::lint::{LintContext, LintLevels, check_dependencies};
     use crate::project::Layout;
-    use crate::source::SourceFile;
 
     #[test]
     fn url_without_hash_is_an_error_in_requirements() {
@@ -148,21 +129,5 @@ mod tests {
             rules_for("foo @ https://example.com/foo-1.0.tar.gz#md5=abc"),
             ["url-without-hash"]
         );
-    }
-
-    #[test]
-    fn hash_on_a_continuation_line() {
-        let mut dep = req("foo @ https://example.com/foo-1.0.tar.gz");
-        dep.file = SourceFile::new(
-            "requirements.txt",
-            "foo @ https://example.com/foo-1.0.tar.gz \\\n    --hash=sha256:abc\nbar\n",
-        );
-        assert!(super::has_hash_option(&dep));
-        dep.file = SourceFile::new(
-            "requirements.txt",
-            "foo @ https://example.com/foo-1.0.tar.gz\nbar --hash=sha256:abc\n",
-        );
-        assert!(!super::has_hash_option(&dep));
-        assert_eq!(lint(&dep, Layout::Requirements).len(), 1);
     }
 }
