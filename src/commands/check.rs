@@ -68,8 +68,12 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
             )
             .map_err(|err| anyhow::Error::new(HintedError::new(err.to_string(), err.hint())))
     };
-    // The `--directory` project's levels, read once, for requirements files.
-    let mut directory_levels: Option<LintLevels> = None;
+    // Requirements files take the levels of the `--directory` project, if there is one.
+    let directory_levels = if targets.iter().any(|t| matches!(t, Target::Requirements(_))) {
+        overrides(project_levels(&default_pyproject)?)?
+    } else {
+        LintLevels::default()
+    };
 
     let mut findings: Vec<Finding> = Vec::new();
     let mut warnings: Vec<InputWarning> = Vec::new();
@@ -86,14 +90,6 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
                 files_checked += 1;
             }
             Target::Requirements(path) => {
-                let levels = match &directory_levels {
-                    Some(levels) => levels.clone(),
-                    None => {
-                        let levels = overrides(project_levels(&default_pyproject)?)?;
-                        directory_levels = Some(levels.clone());
-                        levels
-                    }
-                };
                 let requirements = project::requirements_txt::read(&path).map_err(project_error)?;
                 let ctx = LintContext {
                     layout: Layout::Requirements,
@@ -101,7 +97,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
                 findings.extend(lint::check_dependencies(
                     &requirements.dependencies,
                     &ctx,
-                    &levels,
+                    &directory_levels,
                 ));
                 files_checked += requirements.files.len().max(1);
             }
