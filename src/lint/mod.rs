@@ -246,7 +246,7 @@ pub fn rules_help() -> String {
         } else {
             format!("{requirements}/{pyproject}")
         };
-        let _ = writeln!(out, "  {:<20}{level:<12}{}", rule.name(), rule.summary());
+        let _ = writeln!(out, "  {:<20}{level:<11}{}", rule.name(), rule.summary());
     }
     out
 }

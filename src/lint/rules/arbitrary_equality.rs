@@ -16,7 +16,7 @@ impl Rule for ArbitraryEquality {
     }
 
     fn summary(&self) -> &'static str {
-        "Arbitrary equality `===`, a string comparison PEP 440 discourages."
+        "Arbitrary equality `===` (a string comparison)."
     }
 
     fn doc(&self) -> &'static str {

@@ -72,7 +72,16 @@ pub(crate) fn written_constraint(dep: &Dependency) -> String {
 pub(crate) fn suggest(dep: &Dependency, ctx: &LintContext, constraint: &str) -> String {
     let name = &dep.requirement.name;
     if ctx.layout == Layout::Poetry {
-        return format!("`{name} = \"{constraint}\"`");
+        // In table form (`foo = { version = ">=1", extras = [...] }`) show the `version` key.
+        let in_table = dep.specifier_span.is_some_and(|span| {
+            let before = dep.file.text.get(..span.start).unwrap_or_default();
+            let line = before.rsplit('\n').next().unwrap_or_default();
+            line.trim_end()
+                .strip_suffix('=')
+                .is_some_and(|key| key.trim_end().ends_with("version"))
+        });
+        let key = if in_table { "version" } else { name.as_ref() };
+        return format!("`{key} = \"{constraint}\"`");
     }
     let mut out = format!("`{name}");
     if !dep.requirement.extras.is_empty() {

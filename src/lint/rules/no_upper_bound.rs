@@ -18,7 +18,7 @@ impl Rule for NoUpperBound {
     }
 
     fn summary(&self) -> &'static str {
-        "Only lower bounds (`requests>=2.31`): the next major release is accepted."
+        "Only lower bounds (`requests>=2.31`)."
     }
 
     fn doc(&self) -> &'static str {

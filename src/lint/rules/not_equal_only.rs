@@ -15,7 +15,7 @@ impl Rule for NotEqualOnly {
     }
 
     fn summary(&self) -> &'static str {
-        "Only `!=` exclusions (`foo!=1.2.3`): every other version is accepted."
+        "Only `!=` exclusions (`foo!=1.2.3`)."
     }
 
     fn doc(&self) -> &'static str {

@@ -13,7 +13,7 @@ impl Rule for Unpinned {
     }
 
     fn summary(&self) -> &'static str {
-        "A dependency without any version constraint (`pandas`, Poetry `*`)."
+        "No version constraint (`pandas`, Poetry `*`)."
     }
 
     fn doc(&self) -> &'static str {

@@ -26,7 +26,7 @@ impl Rule for UrlWithoutHash {
     }
 
     fn summary(&self) -> &'static str {
-        "A `name @ https://...` archive without a `#sha256=` fragment or `--hash`."
+        "A remote URL requirement without a sha256 hash."
     }
 
     fn doc(&self) -> &'static str {

@@ -15,7 +15,7 @@ impl Rule for Wildcard {
     }
 
     fn summary(&self) -> &'static str {
-        "A wildcard that lets a 0.x package move across minor versions (`==0.*`)."
+        "A 0.x wildcard (`==0.*`, Poetry `0.*`)."
     }
 
     fn doc(&self) -> &'static str {

@@ -14,7 +14,7 @@ use super::{
     allowed, constraint_span, replace_constraint, specifiers, suggest, written_constraint,
 };
 use crate::lint::{LintContext, Rule, Violation};
-use crate::project::Dependency;
+use crate::project::{Dependency, Layout};
 
 /// `ruff>=0.4`, `ruff>=0.4,<1`, `ruff~=0.4`.
 pub struct ZeroVerRange;
@@ -25,7 +25,7 @@ impl Rule for ZeroVerRange {
     }
 
     fn summary(&self) -> &'static str {
-        "A 0.x package allowed to move across minor versions (`>=0.4`, `~=0.4`)."
+        "A 0.x package may move minor versions (`>=0.4`, `~=0.4`)."
     }
 
     fn doc(&self) -> &'static str {
@@ -81,7 +81,11 @@ impl Rule for ZeroVerRange {
         {
             let _ = write!(bounded, ",{exclusion}");
         }
-        let pin = format!("==0.{minor}.Z");
+        let pin = if ctx.layout == Layout::Poetry {
+            format!("0.{minor}.Z")
+        } else {
+            format!("==0.{minor}.Z")
+        };
         let mut violation = Violation::new(
             dep,
             constraint_span(dep),
