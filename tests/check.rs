@@ -349,3 +349,36 @@ fn corpus_projects() {
         snap!(format!("check_corpus_{name}"), run(&mut cmd));
     }
 }
+
+#[test]
+fn requirements_includes_and_several_files() {
+    let d = dir(&[
+        ("requirements.txt", "-r base.txt\nflask>=3\n"),
+        (
+            "base.txt",
+            "# shared pins\nnumpy\nqux @ https://example.com/qux-1.0.tar.gz \\\n    --hash=sha256:abcd\n",
+        ),
+        ("pyproject.toml", PEP621),
+    ]);
+    snap!(
+        "check_requirements_includes",
+        run(&mut check(
+            &d,
+            &["requirements.txt", "base.txt", "pyproject.toml"]
+        ))
+    );
+}
+
+#[test]
+fn malformed_requirements() {
+    let d = dir(&[
+        ("a.txt", "-r b.txt\nflask\n"),
+        ("b.txt", "-r a.txt\nrequests>=2\n"),
+        ("bad.txt", "flask==3.0.3\nfoo ^1.2\n"),
+    ]);
+    snap!("check_requirements_cycle", run(&mut check(&d, &["a.txt"])));
+    snap!(
+        "check_requirements_bad_pep508",
+        run(&mut check(&d, &["bad.txt"]))
+    );
+}

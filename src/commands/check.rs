@@ -5,6 +5,7 @@
 //! of the `lint::render` formats. Human output goes to stderr; `--format json` and
 //! `--format github` are data and go to stdout.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -77,7 +78,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
 
     let mut findings: Vec<Finding> = Vec::new();
     let mut warnings: Vec<InputWarning> = Vec::new();
-    let mut files_checked = 0;
+    let mut files_checked: BTreeSet<PathBuf> = BTreeSet::new();
     for target in targets {
         match target {
             Target::Pyproject(path) => {
@@ -87,7 +88,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
                 )?;
                 findings.extend(lint::check_project(&project, &levels));
                 warnings.extend(project.warnings);
-                files_checked += 1;
+                files_checked.insert(project.file.path.clone());
             }
             Target::Requirements(path) => {
                 let requirements = project::requirements_txt::read(&path).map_err(project_error)?;
@@ -99,7 +100,8 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
                     &ctx,
                     &directory_levels,
                 ));
-                files_checked += requirements.files.len().max(1);
+                files_checked.insert(path);
+                files_checked.extend(requirements.files.iter().map(|file| file.path.clone()));
             }
         }
     }
@@ -113,7 +115,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
         ))
     });
     findings.dedup_by(|a, b| a.file.path == b.file.path && a.span == b.span && a.rule == b.rule);
-    let summary = Summary::new(&findings, files_checked);
+    let summary = Summary::new(&findings, files_checked.len());
 
     if printer.verbosity() >= Verbosity::Normal {
         for warning in &warnings {

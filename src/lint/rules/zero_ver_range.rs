@@ -81,6 +81,28 @@ impl Rule for ZeroVerRange {
         {
             let _ = write!(bounded, ",{exclusion}");
         }
+        if release.len() < 2 {
+            // `==0.*`, `>=0`: no minor version to suggest.
+            let (pin, bounded) = if ctx.layout == Layout::Poetry {
+                ("0.Y.Z", "~0.Y.Z")
+            } else {
+                ("==0.Y.Z", ">=0.Y.Z,<0.Y+1")
+            };
+            return Some(
+                Violation::new(
+                    dep,
+                    constraint_span(dep),
+                    format!(
+                        "`{name}` is a 0.x package and `{written}` lets it move across minor versions"
+                    ),
+                )
+                .with_help(format!(
+                    "pin it exactly, e.g. {}, or keep it on one minor version: {}",
+                    suggest(dep, ctx, pin),
+                    suggest(dep, ctx, bounded)
+                )),
+            );
+        }
         let pin = if ctx.layout == Layout::Poetry {
             format!("0.{minor}.Z")
         } else {
@@ -155,6 +177,12 @@ mod tests {
         assert_eq!(found[0].3.as_deref(), Some("ruff>=0.4,<0.5"));
         let found = lint(&req("ruff>=0.4,!=0.4.3"), Layout::Requirements);
         assert_eq!(found[0].3.as_deref(), Some("ruff>=0.4,<0.5,!=0.4.3"));
+        let found = lint(&req("ruff>=0"), Layout::Requirements);
+        assert_eq!(
+            found[0].2,
+            "pin it exactly, e.g. `ruff==0.Y.Z`, or keep it on one minor version: `ruff>=0.Y.Z,<0.Y+1`"
+        );
+        assert_eq!(found[0].3, None);
     }
 
     #[test]
