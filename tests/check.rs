@@ -382,3 +382,14 @@ fn malformed_requirements() {
         run(&mut check(&d, &["bad.txt"]))
     );
 }
+
+#[test]
+fn docs_rules_table_is_current() {
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/check.md")).unwrap();
+    let table = pinctl::lint::rules_markdown();
+    assert!(
+        docs.contains(&table),
+        "docs/check.md is stale; its rules table must be:\n{table}"
+    );
+}

@@ -177,6 +177,9 @@ pub trait Rule: Sync {
     /// One line: what the rule reports (for tables).
     fn summary(&self) -> &'static str;
 
+    /// One line: the suggested fix (for tables).
+    fn fix(&self) -> &'static str;
+
     /// One paragraph: what the rule reports, why, which scopes it applies to, and the fix.
     fn doc(&self) -> &'static str;
 
@@ -267,6 +270,22 @@ pub fn rules_long_help() -> String {
         for line in wrap(rule.doc(), 74) {
             let _ = writeln!(out, "      {line}");
         }
+    }
+    out
+}
+
+/// The rules table of docs/check.md (Markdown), generated so the docs cannot go stale.
+pub fn rules_markdown() -> String {
+    let mut out = String::from("| Rule | Default level | Reports | Fix |\n|---|---|---|---|\n");
+    for rule in RULES {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            rule.name(),
+            default_level_text(*rule),
+            rule.summary(),
+            rule.fix()
+        );
     }
     out
 }

@@ -19,6 +19,10 @@ impl Rule for ArbitraryEquality {
         "Arbitrary equality `===` (a string comparison)."
     }
 
+    fn fix(&self) -> &'static str {
+        "Use `==`: `foo==1.0`."
+    }
+
     fn doc(&self) -> &'static str {
         "Reports the `===` operator (PEP 440 \"arbitrary equality\"): it compares version \
          strings without normalisation, so `foo===1.0` does not match a release published as \

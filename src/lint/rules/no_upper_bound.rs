@@ -21,6 +21,10 @@ impl Rule for NoUpperBound {
         "Only lower bounds (`requests>=2.31`)."
     }
 
+    fn fix(&self) -> &'static str {
+        "Add an upper bound at the next major version: `requests>=2.31,<3`."
+    }
+
     fn doc(&self) -> &'static str {
         "Reports a constraint made only of lower bounds (`>=`, `>`, possibly with `!=` \
          exclusions), such as `requests>=2.31`: the next major release, which may break \

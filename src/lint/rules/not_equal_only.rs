@@ -18,6 +18,10 @@ impl Rule for NotEqualOnly {
         "Only `!=` exclusions (`foo!=1.2.3`)."
     }
 
+    fn fix(&self) -> &'static str {
+        "Add bounds and keep the exclusion: `foo>=X.Y,<X+1,!=1.2.3`."
+    }
+
     fn doc(&self) -> &'static str {
         "Reports a constraint made only of `!=` clauses, such as `foo!=1.2.3`: it excludes a \
          known-bad release but otherwise accepts any version, including the next major one. \

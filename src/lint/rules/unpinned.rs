@@ -16,6 +16,10 @@ impl Rule for Unpinned {
         "No version constraint (`pandas`, Poetry `*`)."
     }
 
+    fn fix(&self) -> &'static str {
+        "Pin it (`pandas==X.Y.Z`) or bound it (`pandas>=X.Y,<X+1`)."
+    }
+
     fn doc(&self) -> &'static str {
         "Reports a dependency declared without a version constraint: PEP 508 `pandas` \
          (markers do not count) or Poetry `pandas = \"*\"`. Any release, including the next \

@@ -29,6 +29,10 @@ impl Rule for UrlWithoutHash {
         "A remote URL requirement without a sha256 hash."
     }
 
+    fn fix(&self) -> &'static str {
+        "Add `#sha256=<hex>` to the URL or `--hash=sha256:<hex>` to the line."
+    }
+
     fn doc(&self) -> &'static str {
         "Reports a direct URL requirement (`foo @ https://example.com/foo-1.0.tar.gz`) whose \
          URL has no `#sha256=` (or `sha384`, `sha512`) fragment and, in a requirements file, \

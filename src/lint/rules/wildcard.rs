@@ -18,6 +18,10 @@ impl Rule for Wildcard {
         "A 0.x wildcard (`==0.*`, Poetry `0.*`)."
     }
 
+    fn fix(&self) -> &'static str {
+        "Pin the minor version (`foo==0.Y.*`) or the exact version."
+    }
+
     fn doc(&self) -> &'static str {
         "Reports a version wildcard on the 0.x line, `==0.*` (Poetry `0.*`): under semantic \
          versioning every 0.x minor release may break the API, so `0.*` accepts breaking \

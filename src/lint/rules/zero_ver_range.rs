@@ -28,6 +28,10 @@ impl Rule for ZeroVerRange {
         "A 0.x package may move minor versions (`>=0.4`, `~=0.4`)."
     }
 
+    fn fix(&self) -> &'static str {
+        "Pin it (`ruff==0.4.Z`) or stay on one minor: `ruff>=0.4,<0.5`."
+    }
+
     fn doc(&self) -> &'static str {
         "Reports a 0.x package whose constraint accepts a later minor version than its \
          lower bound: `ruff>=0.4`, `>=0.4,<1`, `~=0.4` (which allows 0.5), Poetry `>=0.4`. \
