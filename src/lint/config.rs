@@ -131,13 +131,6 @@ impl LintLevels {
         }
         Ok(self)
     }
-
-    /// Sets the level of `rule`.
-    pub fn set(&mut self, rule: &dyn Rule, level: Level) {
-        if let Some(rule) = find_rule(rule.name()) {
-            self.levels.insert(rule.name(), level);
-        }
-    }
 }
 
 fn span_of(range: Option<std::ops::Range<usize>>) -> Span {

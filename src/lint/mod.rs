@@ -32,9 +32,6 @@ pub enum Level {
 }
 
 impl Level {
-    /// The spellings accepted in `[tool.pinctl.lint]`.
-    pub const NAMES: [&'static str; 3] = ["error", "warn", "allow"];
-
     /// Parses `error`, `warn` or `allow`.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -81,7 +78,9 @@ pub struct LintContext {
 /// A text replacement that fixes a finding: `content` replaces `span` in the finding's file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
+    /// The text to replace (empty for an insertion).
     pub span: Span,
+    /// The replacement.
     pub content: String,
 }
 
@@ -135,11 +134,17 @@ pub struct Finding {
     pub rule: &'static str,
     /// [`Level::Warn`] or [`Level::Error`] (allowed rules produce no findings).
     pub level: Level,
+    /// One line naming the package in backticks.
     pub message: String,
+    /// The file the offending text is in.
     pub file: Arc<SourceFile>,
+    /// The offending text (the constraint when the finding is about it, else the entry).
     pub span: Span,
+    /// The normalised package name, when the finding is about one package.
     pub package: Option<String>,
+    /// The suggested fix, in words.
     pub help: Option<String>,
+    /// The fix as an edit, when it can be computed offline.
     pub fix: Option<Edit>,
 }
 
