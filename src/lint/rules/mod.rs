@@ -208,6 +208,18 @@ pub(crate) mod test_support {
         }
     }
 
+    /// A Poetry `name = { version = "constraint", extras = ["standard"] }` entry.
+    pub fn poetry_table(name: &str, constraint: &str, pep508: &str) -> Dependency {
+        let mut dep = poetry(name, constraint, pep508);
+        let header = "[tool.poetry.dependencies]\n";
+        let line = format!("{name} = {{ version = \"{constraint}\", extras = [\"standard\"] }}");
+        dep.file = SourceFile::new("pyproject.toml", format!("{header}{line}\n"));
+        let value = header.len() + line.find('"').unwrap();
+        dep.span = Span::new(header.len(), header.len() + line.len());
+        dep.specifier_span = Some(Span::new(value, value + constraint.len() + 2));
+        dep
+    }
+
     /// The rules' findings for one dependency: `(rule, message, help, fixed text)`.
     pub fn lint(dep: &Dependency, layout: Layout) -> Vec<(String, String, String, Option<String>)> {
         let ctx = LintContext { layout };

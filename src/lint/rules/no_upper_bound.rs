@@ -54,7 +54,8 @@ impl Rule for NoUpperBound {
         let bounded = format!("{written},<{}", next_breaking(lower));
         violation = if written.contains("||") {
             violation.with_help(format!(
-                "add an upper bound below `{}`",
+                "add an upper bound to each `||` alternative, e.g. `{},<{}`",
+                lower_bound_clause(specifiers),
                 next_breaking(lower)
             ))
         } else {
@@ -69,9 +70,24 @@ impl Rule for NoUpperBound {
     }
 }
 
+/// The `>=`/`>` clause giving the lower bound (for a Poetry union's help text).
+fn lower_bound_clause(specifiers: &pep440_rs::VersionSpecifiers) -> String {
+    specifiers
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.operator(),
+                pep440_rs::Operator::GreaterThanEqual | pep440_rs::Operator::GreaterThan
+            )
+        })
+        .max_by(|a, b| a.version().cmp(b.version()))
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{lint, poetry, req, rules_for};
+    use super::super::test_support::{lint, poetry, poetry_table, req, rules_for};
     use crate::lint::{LintContext, LintLevels, check_dependencies};
     use crate::project::Layout;
 
@@ -141,6 +157,26 @@ mod tests {
             found[0].help.as_deref(),
             Some("add an upper bound: `ruff>=0.4,<0.5`")
         );
+    }
+
+    #[test]
+    fn poetry_table_form_and_unions() {
+        let dep = poetry_table("uvicorn", ">=1.17", "uvicorn>=1.17");
+        let found = lint(&dep, Layout::Poetry);
+        assert_eq!(found[0].2, "add an upper bound: `version = \">=1.17,<2\"`");
+        assert_eq!(
+            found[0].3.as_deref(),
+            Some(
+                "[tool.poetry.dependencies]\nuvicorn = { version = \">=1.17,<2\", extras = [\"standard\"] }"
+            )
+        );
+        let dep = poetry("a", ">=1 || >=2", "a>=1");
+        let found = lint(&dep, Layout::Poetry);
+        assert_eq!(
+            found[0].2,
+            "add an upper bound to each `||` alternative, e.g. `>=1,<2`"
+        );
+        assert_eq!(found[0].3, None);
     }
 
     #[test]
