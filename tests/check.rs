@@ -393,3 +393,22 @@ fn docs_rules_table_is_current() {
         "docs/check.md is stale; its rules table must be:\n{table}"
     );
 }
+
+#[test]
+fn example_projects() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for name in ["service", "service-poetry", "loose"] {
+        let mut cmd = pinctl();
+        cmd.current_dir(root)
+            .args(["--directory", &format!("examples/{name}"), "check"]);
+        snap!(format!("check_example_{name}"), run(&mut cmd));
+    }
+    let mut cmd = pinctl();
+    cmd.current_dir(root).args([
+        "check",
+        "examples/loose/requirements.txt",
+        "--format",
+        "github",
+    ]);
+    snap!("check_example_loose_requirements_github", run(&mut cmd));
+}
