@@ -484,4 +484,40 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(!Summary::new(&found, 1).failed());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// No rule panics on any requirement pep508 accepts, and every span is in the file.
+        /// Names end alphanumeric: pep508_rs 0.9.2 panics on `a-==1`, which the project
+        /// reader has to catch before parsing.
+        #[test]
+        fn rules_never_panic(
+            name in "[a-z]([a-z0-9-]{0,6}[a-z0-9])?",
+            clauses in proptest::collection::vec(
+                ("(==|!=|<=|>=|<|>|~=|===)", "[0-9]{1,3}(\\.[0-9]{1,3}){0,3}(\\.\\*)?"),
+                0..4,
+            ),
+        ) {
+            let spec: Vec<String> = clauses.iter().map(|(op, v)| format!("{op}{v}")).collect();
+            let line = format!("{name}{}", spec.join(","));
+            if line.parse::<pep508_rs::Requirement>().is_ok() {
+                let dep = req(&line);
+                for layout in [Layout::Requirements, Layout::Pep621, Layout::Poetry] {
+                    let ctx = LintContext { layout };
+                    for f in check_dependencies([&dep], &ctx, &LintLevels::default()) {
+                        proptest::prop_assert!(f.span.end <= dep.file.text.len());
+                        let _ = render::human(std::slice::from_ref(&f));
+                    }
+                }
+            }
+        }
+
+        /// Reading `[tool.pinctl.lint]` never panics, whatever the file holds.
+        #[test]
+        fn lint_config_never_panics(body in "[ -~\\n]{0,80}") {
+            let file = SourceFile::new("pyproject.toml", format!("[tool.pinctl.lint]\n{body}"));
+            let _ = LintLevels::from_pyproject(&file);
+        }
+    }
 }
