@@ -100,21 +100,15 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
                     &ctx,
                     &directory_levels,
                 ));
-                files_checked.insert(path);
+                if requirements.files.is_empty() {
+                    files_checked.insert(path);
+                }
                 files_checked.extend(requirements.files.iter().map(|file| file.path.clone()));
             }
         }
     }
     // The same file may be named twice (or included by two requirements files).
-    findings.sort_by(|a, b| {
-        (&a.file.path, a.span.start, a.span.end, a.rule).cmp(&(
-            &b.file.path,
-            b.span.start,
-            b.span.end,
-            b.rule,
-        ))
-    });
-    findings.dedup_by(|a, b| a.file.path == b.file.path && a.span == b.span && a.rule == b.rule);
+    let findings = lint::sort_findings(findings);
     let summary = Summary::new(&findings, files_checked.len());
 
     if printer.verbosity() >= Verbosity::Normal {

@@ -346,7 +346,7 @@ pub fn check_dependencies<'a>(
                 .map(|(rule, level, violation)| finding(rule, level, violation)),
         );
     }
-    finish(findings)
+    sort_findings(findings)
 }
 
 /// Lints every dependency of a project (production, groups, extras) and runs the
@@ -367,7 +367,7 @@ pub fn check_project(project: &Project, levels: &LintLevels) -> Vec<Finding> {
                 .map(|violation| finding(rule, level, violation)),
         );
     }
-    finish(findings)
+    sort_findings(findings)
 }
 
 fn finding(rule: &dyn Rule, level: Level, violation: Violation) -> Finding {
@@ -391,7 +391,9 @@ fn finding(rule: &dyn Rule, level: Level, violation: Violation) -> Finding {
     }
 }
 
-fn finish(mut findings: Vec<Finding>) -> Vec<Finding> {
+/// Sorts findings by file, position and rule, and drops duplicates (same rule, file and
+/// span), for reports that merge several inputs.
+pub fn sort_findings(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     findings
