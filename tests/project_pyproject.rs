@@ -283,6 +283,10 @@ fn poetry_syntax_in_pep621_gets_a_translation_hint() {
         e.hint.as_deref(),
         Some("a bare version is not a PEP 508 specifier: write `requests==2.31`")
     );
+    // An error at the end of the string points at the closing quote.
+    let e = input_err("[project]\ndependencies = [\"requests;\"]\n");
+    assert_eq!(e.file.slice(e.span), "\"");
+    assert_eq!(e.file.line_col(e.span.start).column, 27);
     let e = input_err("[project]\ndependencies = [\"\"\"\nflask ~3.0\"\"\"]\n");
     assert_eq!(e.file.slice(e.span), "~3.0");
     let lc = e.file.line_col(e.span.start);

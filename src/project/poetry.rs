@@ -214,7 +214,7 @@ fn parse_arm(full: &str, offset: usize, arm: &str) -> Result<Vec<Clause>, Poetry
     let mut tokens: Vec<(usize, String)> = Vec::new();
     let mut pending_op: Option<(usize, String)> = None;
     let mut pos = 0;
-    for piece in arm.split(|c: char| c == ',' || c.is_whitespace()) {
+    for piece in arm.split(|c: char| c == ',' || c.is_ascii_whitespace()) {
         let piece_start = pos;
         pos += piece.len() + 1;
         if piece.is_empty() {
