@@ -572,3 +572,14 @@ fn missing_pyproject_and_unreadable_files() {
     assert!(matches!(err, ProjectError::Io { .. }));
     assert!(err.to_string().contains("other.toml"));
 }
+
+#[test]
+fn crlf_files_keep_exact_spans() {
+    let text = "[project]\r\nname = \"x\"\r\ndependencies = [\r\n  \"flask>=3,<4\",\r\n  \"requests ^2\",\r\n]\r\n";
+    let e = input_err(text);
+    let lc = e.file.line_col(e.span.start);
+    assert_eq!((lc.line, lc.column), (5, 13));
+    assert_eq!(e.file.slice(e.span), "^");
+    let p = parse(&text.replace("requests ^2", "requests>=2")).unwrap();
+    assert_eq!(p.file.slice(p.dependencies[1].specifier_span.unwrap()), ">=2");
+}
