@@ -283,6 +283,10 @@ fn poetry_syntax_in_pep621_gets_a_translation_hint() {
         e.hint.as_deref(),
         Some("a bare version is not a PEP 508 specifier: write `requests==2.31`")
     );
+    // An error at the end of the string points at the closing quote.
+    let e = input_err("[project]\ndependencies = [\"requests;\"]\n");
+    assert_eq!(e.file.slice(e.span), "\"");
+    assert_eq!(e.file.line_col(e.span.start).column, 27);
     let e = input_err("[project]\ndependencies = [\"\"\"\nflask ~3.0\"\"\"]\n");
     assert_eq!(e.file.slice(e.span), "~3.0");
     let lc = e.file.line_col(e.span.start);
@@ -567,4 +571,15 @@ fn missing_pyproject_and_unreadable_files() {
     let err = read_pyproject(&dir.path().join("other.toml")).unwrap_err();
     assert!(matches!(err, ProjectError::Io { .. }));
     assert!(err.to_string().contains("other.toml"));
+}
+
+#[test]
+fn crlf_files_keep_exact_spans() {
+    let text = "[project]\r\nname = \"x\"\r\ndependencies = [\r\n  \"flask>=3,<4\",\r\n  \"requests ^2\",\r\n]\r\n";
+    let e = input_err(text);
+    let lc = e.file.line_col(e.span.start);
+    assert_eq!((lc.line, lc.column), (5, 13));
+    assert_eq!(e.file.slice(e.span), "^");
+    let p = parse(&text.replace("requests ^2", "requests>=2")).unwrap();
+    assert_eq!(p.file.slice(p.dependencies[1].specifier_span.unwrap()), ">=2");
 }

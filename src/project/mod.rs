@@ -4,6 +4,12 @@
 //! PEP 508 requirements that remember where they came from (file + span), so `check`
 //! and `lock` can point at the exact line. It never touches the network and never
 //! edits the user's files.
+//!
+//! Entry points: [`read_project`] (a directory), [`read_pyproject`] (a file),
+//! [`parse_pyproject`] (text); [`requirements_txt::read`] for requirements files;
+//! [`poetry::translate_constraint`] for Poetry constraints; [`parse_requirement`] for one
+//! PEP 508 string. Every positional problem is an [`InputError`] with the exact span of
+//! the offending text (inside the string literal when the literal has no escapes).
 
 pub mod poetry;
 pub mod requirements_txt;

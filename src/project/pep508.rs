@@ -38,6 +38,13 @@ pub(crate) fn parse_with(
     file: &Arc<SourceFile>,
     map: &dyn Fn(Range<usize>) -> Span,
 ) -> Result<Requirement, InputError> {
+    if let Some((range, message)) = bad_name_end(text) {
+        return Err(InputError::new(
+            file,
+            map(range),
+            format!("invalid requirement `{}`: {message}", text.trim()),
+        ));
+    }
     match Requirement::from_str(text) {
         Ok(requirement) => Ok(requirement),
         Err(err) => {
@@ -56,6 +63,51 @@ pub(crate) fn parse_with(
                 error = error.with_hint(hint);
             }
             Err(error)
+        }
+    }
+}
+
+/// A package or extra name ending in `.`, `-` or `_` (pep508_rs 0.9 panics on some of
+/// these instead of returning an error, so they are caught first).
+fn bad_name_end(text: &str) -> Option<(Range<usize>, String)> {
+    let bytes = text.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    let run_end = |mut i: usize| {
+        while i < bytes.len() && is_name(bytes[i]) {
+            i += 1;
+        }
+        i
+    };
+    let check = |start: usize, end: usize, what: &str| {
+        let last = *bytes.get(end.checked_sub(1)?)?;
+        (end > start && matches!(last, b'-' | b'_' | b'.')).then(|| {
+            (
+                end - 1..end,
+                format!(
+                    "{what} must end with an alphanumeric character, not `{}`",
+                    last as char
+                ),
+            )
+        })
+    };
+    let start = skip_ws(bytes, 0);
+    let end = run_end(start);
+    if let Some(found) = check(start, end, "a package name") {
+        return Some(found);
+    }
+    let mut i = skip_ws(bytes, end);
+    if bytes.get(i) != Some(&b'[') {
+        return None;
+    }
+    loop {
+        i = skip_ws(bytes, i + 1);
+        let end = run_end(i);
+        if let Some(found) = check(i, end, "an extra name") {
+            return Some(found);
+        }
+        i = skip_ws(bytes, end);
+        if bytes.get(i) != Some(&b',') {
+            return None;
         }
     }
 }
@@ -212,6 +264,21 @@ mod tests {
             e.hint.as_deref(),
             Some("a bare version is not a PEP 508 specifier: write `requests[socks]==2.31`")
         );
+    }
+
+    #[test]
+    fn names_ending_in_punctuation_are_errors_not_panics() {
+        let e = err("1. ");
+        assert_eq!(
+            e.message,
+            "invalid requirement `1.`: a package name must end with an alphanumeric character, not `.`"
+        );
+        assert_eq!(e.span, Span::new(1, 2));
+        let e = err("foo[bar, a- ]");
+        assert_eq!(e.span, Span::new(10, 11));
+        assert!(e.message.contains("an extra name must end"));
+        let file = SourceFile::new("x", "foo[a,b]>=1");
+        assert!(parse_requirement("foo[a,b]>=1", &file, Span::new(0, 11)).is_ok());
     }
 
     #[test]

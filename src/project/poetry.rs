@@ -7,9 +7,13 @@
 //!   `>=0.0.3,<0.0.4`; `^0.0` = `>=0.0,<0.1`; `^0` = `>=0,<1` (bump the first non-zero
 //!   of the first three components, or the last one written when they are all zero).
 //! - `~1.2.3` = `>=1.2.3,<1.3.0`; `~1.2` = `>=1.2,<1.3`; `~1` = `>=1,<2`.
-//! - `~=1.2` = `>=1.2,<2`; `~=1.2.3` = `>=1.2.3,<1.3.0` (PEP 440 compatible release;
-//!   `~=1` is rejected as in PEP 440).
-//! - `1.2.*` / `1.2.x` = `==1.2.*`; `!=1.2.*` stays; `*` (or an empty string) = any version.
+//! - `~=1.2` = `>=1.2,<2`; `~=1.2.3` = `>=1.2.3,<1.3.0`, and longer versions also bump
+//!   the minor (poetry-core; for two or three numbers this is PEP 440's compatible
+//!   release). `~=1` is rejected, as PEP 440 does: Poetry would read it as `>=1,<1.1`,
+//!   which is unlikely to be what was meant.
+//! - `1.2.*` / `1.2.x` = `==1.2.*`; `!=1.2.*` stays; `*` (or an empty string) = any
+//!   version. (poetry-core reads only the first two numbers of a wildcard, so it takes
+//!   `1.2.3.*` as `1.2.*`; pinctl keeps PEP 440's `==1.2.3.*`, the written intent.)
 //! - A bare version `1.2.3` (or `=1.2.3`) = `==1.2.3`; `>=`, `>`, `<=`, `<`, `==`, `!=`
 //!   keep their meaning. Pre-release and post-release suffixes are kept on the bound
 //!   as written; upper bounds are computed from the release numbers.
@@ -210,7 +214,7 @@ fn parse_arm(full: &str, offset: usize, arm: &str) -> Result<Vec<Clause>, Poetry
     let mut tokens: Vec<(usize, String)> = Vec::new();
     let mut pending_op: Option<(usize, String)> = None;
     let mut pos = 0;
-    for piece in arm.split(|c: char| c == ',' || c.is_whitespace()) {
+    for piece in arm.split(|c: char| c == ',' || c.is_ascii_whitespace()) {
         let piece_start = pos;
         pos += piece.len() + 1;
         if piece.is_empty() {
@@ -417,10 +421,14 @@ fn tilde_upper(version: &Version) -> Version {
     }
 }
 
-/// PEP 440 `~=`: bump the second-to-last release number.
+/// Poetry's `~=`: `~=1.2` bumps the major, `~=1.2.3` and longer bump the minor (for
+/// two or three numbers this is PEP 440's compatible release).
 fn compatible_upper(version: &Version) -> Version {
-    let len = version.release().len();
-    bump(version, len.saturating_sub(2))
+    if version.release().len() == 2 {
+        bump(version, 0)
+    } else {
+        bump(version, 1)
+    }
 }
 
 /// The clauses of a one-arm constraint, or of a union that merges into one interval.
@@ -636,6 +644,7 @@ mod tests {
         t("~1", ">=1, <2");
         t("~=1.2", ">=1.2, <2.0");
         t("~=1.2.3", ">=1.2.3, <1.3.0");
+        t("~=1.2.3.4", ">=1.2.3.4, <1.3.0.0");
         t("^3.9", ">=3.9, <4.0");
     }
 

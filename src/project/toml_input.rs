@@ -182,7 +182,8 @@ pub(crate) fn string_content_offset(file: &SourceFile, literal: Span) -> Option<
 }
 
 /// Maps a byte range inside a string's decoded value to a file span: exact when the
-/// literal has no escapes, otherwise the whole literal.
+/// literal has no escapes (one past the end is the closing quote), otherwise the whole
+/// literal.
 pub(crate) fn span_in_string(
     file: &SourceFile,
     literal: Span,
@@ -190,7 +191,8 @@ pub(crate) fn span_in_string(
     range: Range<usize>,
 ) -> Span {
     match string_content_offset(file, literal) {
-        Some(offset) if range.end <= value.len() && range.start <= range.end => {
+        // `len + 1` is the closing quote, where "unexpected end" errors point.
+        Some(offset) if range.end <= value.len() + 1 && range.start <= range.end => {
             Span::new(range.start, range.end).offset(offset)
         }
         _ => literal,
