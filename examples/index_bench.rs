@@ -3,7 +3,11 @@
 //! time, the HTTP requests made and the bytes received. A benchmark, not a test:
 //!
 //! `cargo run --release --example index_bench -- [--cache-dir DIR] [--index-url URL] [names...]`
-#![allow(clippy::print_stdout, clippy::print_stderr, clippy::cast_precision_loss)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::cast_precision_loss
+)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
