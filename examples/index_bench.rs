@@ -2,7 +2,7 @@
 //! closure of the webapp corpus) from the real PyPI, all at once, and prints the wall
 //! time, the HTTP requests made and the bytes received. A benchmark, not a test:
 //!
-//! `cargo run --release --example index_bench -- [--cache-dir DIR] [--index-url URL] [names...]`
+//! `cargo run --release --example index_bench -- [-v] [--cache-dir DIR] [--index-url URL] [names...]`
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -86,13 +86,19 @@ async fn main() -> anyhow::Result<()> {
     let mut cache_dir = None;
     let mut url = pinctl::index::settings::DEFAULT_INDEX_URL.to_owned();
     let mut names = Vec::new();
+    let mut level = tracing::Level::WARN;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "-v" => level = tracing::Level::DEBUG,
             "--cache-dir" => cache_dir = args.next().map(PathBuf::from),
             "--index-url" => url = args.next().unwrap_or(url),
             _ => names.push(arg),
         }
     }
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .init();
     if names.is_empty() {
         names = WEBAPP.iter().map(|s| (*s).to_owned()).collect();
     }

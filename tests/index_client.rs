@@ -727,3 +727,36 @@ async fn credentials_never_appear_in_errors() {
     );
     assert_eq!(index.requests("/simple/a/"), 1, "403 is not retried");
 }
+
+#[tokio::test]
+async fn range_reads_fetch_an_entry_outside_the_tail() {
+    // Enough incompressible requirements that METADATA does not fit in the 64 KiB tail.
+    let reqs: Vec<String> = (0..12_000u64)
+        .map(|i| {
+            format!(
+                "p{:08x}>={}",
+                i.wrapping_mul(2_654_435_761) % (1 << 32),
+                i % 97
+            )
+        })
+        .collect();
+    let index = TestIndex::builder()
+        .package("big", "1.0", PackageSpec::new().requires(reqs.clone()))
+        .build();
+    index.fault("/files/", Fault::NoMetadata);
+    let cache = tempfile::tempdir().unwrap();
+    let client = client(settings(&index, cache.path()));
+    let m = client
+        .metadata(&name("big"), &version("1.0"))
+        .await
+        .unwrap();
+    assert_eq!(m.requires_dist.len(), reqs.len());
+    let wheel = "/files/big-1.0-py3-none-any.whl";
+    let log = index.request_log();
+    let ranges: Vec<&String> = log
+        .iter()
+        .filter(|l| l.starts_with(&format!("GET {wheel} ")))
+        .collect();
+    assert_eq!(ranges.len(), 2, "tail, then the entry: {log:?}");
+    assert!(ranges.iter().all(|l| l.ends_with(" 206")), "{log:?}");
+}

@@ -37,6 +37,9 @@ pub const MAX_PAGE: u64 = 64 * 1024 * 1024;
 pub const MAX_METADATA: u64 = 16 * 1024 * 1024;
 /// Largest wheel or sdist downloaded to read its metadata.
 pub const MAX_DOWNLOAD: u64 = 500 * 1024 * 1024;
+/// Unadvertised `.metadata` sidecars that must 404 (with none found) before pinctl stops
+/// trying them on an index.
+const SIDECAR_GIVE_UP: u64 = 3;
 
 /// Counters of what the client did (for `-v` summaries and benchmarks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,6 +74,10 @@ struct Inner {
     requests: AtomicU64,
     bytes: AtomicU64,
     cache_hits: AtomicU64,
+    /// Unadvertised `.metadata` sidecars that answered 200 / 404: once several have
+    /// failed and none worked, unadvertised sidecars are no longer tried.
+    sidecar_hits: AtomicU64,
+    sidecar_misses: AtomicU64,
 }
 
 /// A package index reached over HTTP, with a disk cache. Cheap to clone.
@@ -251,6 +258,8 @@ impl HttpIndex {
                 requests: AtomicU64::new(0),
                 bytes: AtomicU64::new(0),
                 cache_hits: AtomicU64::new(0),
+                sidecar_hits: AtomicU64::new(0),
+                sidecar_misses: AtomicU64::new(0),
             }),
         })
     }
@@ -612,35 +621,49 @@ impl HttpIndex {
         let wheel_url = Url::parse(&wheel.url).map_err(|e| {
             IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
         })?;
-        // PEP 658: tried even when not advertised (the reachable PyPI omits the key).
-        let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
-            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
-        })?;
-        let what = format!("{}.metadata", wheel.filename);
-        let fetched = self
-            .fetch(&Request {
-                url: &sidecar,
-                what: &what,
-                headers: HeaderMap::new(),
-                limit: MAX_METADATA,
-                range: false,
-                to_file: false,
-            })
-            .await?;
-        if fetched.status == 200 {
-            let actual = hex(&Sha256::digest(&fetched.body));
-            verify_sha256(
-                &sidecar,
-                listed.and_then(|f| f.core_metadata_sha256.as_deref()),
-                &actual,
-            )?;
-            return Self::metadata_text(&sidecar, &fetched.body);
+        // PEP 658: tried even when not advertised (the reachable PyPI omits the key),
+        // until unadvertised sidecars have proved absent on this index.
+        let advertised = listed.is_some_and(|f| f.core_metadata);
+        let inner = &self.inner;
+        let try_sidecar = advertised
+            || inner.sidecar_hits.load(Ordering::Relaxed) > 0
+            || inner.sidecar_misses.load(Ordering::Relaxed) < SIDECAR_GIVE_UP;
+        if try_sidecar {
+            let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
+                IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
+            })?;
+            let what = format!("{}.metadata", wheel.filename);
+            let fetched = self
+                .fetch(&Request {
+                    url: &sidecar,
+                    what: &what,
+                    headers: HeaderMap::new(),
+                    limit: MAX_METADATA,
+                    range: false,
+                    to_file: false,
+                })
+                .await?;
+            if fetched.status == 200 {
+                if !advertised {
+                    inner.sidecar_hits.fetch_add(1, Ordering::Relaxed);
+                }
+                let actual = hex(&Sha256::digest(&fetched.body));
+                verify_sha256(
+                    &sidecar,
+                    listed.and_then(|f| f.core_metadata_sha256.as_deref()),
+                    &actual,
+                )?;
+                return Self::metadata_text(&sidecar, &fetched.body);
+            }
+            if !advertised {
+                inner.sidecar_misses.fetch_add(1, Ordering::Relaxed);
+            }
+            tracing::debug!(
+                "{} answered {}; trying range requests",
+                redact(sidecar.as_str()),
+                status_text(fetched.status)
+            );
         }
-        tracing::debug!(
-            "{} answered {}; trying range requests",
-            redact(sidecar.as_str()),
-            status_text(fetched.status)
-        );
         if let Some(bytes) = self
             .metadata_by_range(name, &wheel_url, &wheel.filename)
             .await?
@@ -797,16 +820,26 @@ impl HttpIndex {
         let slack = 30 + entry.name.len() as u64 + 1024;
         let start = entry.local_header_offset;
         let end = (start + slack + entry.compressed_size).min(total) - 1;
-        let Some((chunk, _, _)) = self
-            .fetch_range(
-                url,
-                what,
-                &format!("bytes={start}-{end}"),
-                zip::MAX_ENTRY + slack,
-            )
-            .await?
-        else {
-            return Ok(None);
+        // The `.dist-info` is usually written last, so the tail often holds it already.
+        let in_tail = start
+            .checked_sub(tail_start)
+            .and_then(|rel| usize::try_from(rel).ok())
+            .and_then(|rel| tail.get(rel..));
+        let chunk = if let Some(chunk) = in_tail {
+            chunk.to_vec()
+        } else {
+            let Some((chunk, _, _)) = self
+                .fetch_range(
+                    url,
+                    what,
+                    &format!("bytes={start}-{end}"),
+                    zip::MAX_ENTRY + slack,
+                )
+                .await?
+            else {
+                return Ok(None);
+            };
+            chunk
         };
         let data_offset = match zip::local_data_offset(&chunk, entry) {
             Ok(o) => o,

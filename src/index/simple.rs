@@ -4,7 +4,7 @@
 //! stores) and turning that into [`PackageVersions`]. URLs are resolved against the page
 //! URL and stripped of credentials. Nothing here touches the network.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 use pep440_rs::VersionSpecifiers;
@@ -356,10 +356,33 @@ pub fn parse_html(body: &[u8], page_url: &Url) -> Result<SimplePage, PageError> 
     Ok(SimplePage { files })
 }
 
+/// Parses a file's requires-python, tolerating empty clauses (`>=3.6,`) as pip does;
+/// an unparsable one is dropped with a warning (the file is kept).
+fn parse_requires_python(
+    raw: &str,
+    name: &PackageName,
+    filename: &str,
+) -> Option<VersionSpecifiers> {
+    let cleaned: Vec<&str> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    VersionSpecifiers::from_str(&cleaned.join(", "))
+        .inspect_err(|e| {
+            tracing::warn!(
+                "`{name}`: ignoring invalid requires-python `{raw}` (first seen on `{filename}`): {e}"
+            );
+        })
+        .ok()
+}
+
 /// Turns a parsed page into the version map, skipping (and logging) files that do not
 /// belong to `name` or whose version is not PEP 440.
 pub fn to_versions(name: &PackageName, page: &SimplePage) -> PackageVersions {
     let mut versions: BTreeMap<_, VersionFiles> = BTreeMap::new();
+    // Pages repeat the same requires-python on many files: parse (and warn) once each.
+    let mut requires_python_cache: HashMap<&str, Option<VersionSpecifiers>> = HashMap::new();
     for f in &page.files {
         let parsed = match parse_filename(&f.filename, name) {
             Ok(p) => p,
@@ -377,14 +400,10 @@ pub fn to_versions(name: &PackageName, page: &SimplePage) -> PackageVersions {
             }
         };
         let requires_python = f.requires_python.as_deref().and_then(|rp| {
-            VersionSpecifiers::from_str(rp)
-                .inspect_err(|e| {
-                    tracing::warn!(
-                        "ignoring invalid requires-python `{rp}` of `{}`: {e}",
-                        f.filename
-                    );
-                })
-                .ok()
+            requires_python_cache
+                .entry(rp)
+                .or_insert_with(|| parse_requires_python(rp, name, &f.filename))
+                .clone()
         });
         versions
             .entry(parsed.version)
@@ -432,12 +451,13 @@ mod tests {
              "yanked": false},
             {"filename": "foo-3.0-py3-none-any.whl", "url": "x.whl", "hashes": {},
              "requires-python": ">=3.bad", "dist-info-metadata": true, "yanked": true},
+            {"filename": "foo-4.0.tar.gz", "url": "y.tar.gz", "hashes": {}, "requires-python": ">=3.6, !=3.7.*,"},
             {"filename": "bar-1.0.tar.gz", "url": "bar-1.0.tar.gz", "hashes": {}},
             {"filename": "foo-nope.tar.gz", "url": "n.tar.gz", "hashes": {}},
             {"filename": "foo-0.1.egg", "url": "n.egg", "hashes": {}}
           ]}"#;
         let page = parse_json(body, &page_url()).unwrap();
-        assert_eq!(page.files.len(), 6);
+        assert_eq!(page.files.len(), 7);
         let f0 = &page.files[0];
         assert_eq!(f0.url, "https://example.com/files/foo-1.0.tar.gz");
         assert_eq!(f0.hashes["sha256"], "abcd");
@@ -451,7 +471,9 @@ mod tests {
 
         let versions = to_versions(&"foo".parse().unwrap(), &page);
         let keys: Vec<String> = versions.versions.keys().map(ToString::to_string).collect();
-        assert_eq!(keys, ["1.0", "2.0", "3.0"]);
+        assert_eq!(keys, ["1.0", "2.0", "3.0", "4.0"]);
+        let v4 = &versions.versions[&Version::from_str("4.0").unwrap()];
+        assert_eq!(v4.requires_python().unwrap().to_string(), ">=3.6, !=3.7.*");
         let v1 = &versions.versions[&Version::from_str("1.0").unwrap()];
         assert_eq!(v1.yanked().unwrap().reason.as_deref(), Some("broken build"));
         assert_eq!(v1.requires_python().unwrap().to_string(), ">=3.8");
