@@ -50,6 +50,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Show or clear the cache of index pages and package metadata.
+    Cache(CacheCommandArgs),
 }
 
 /// `pinctl check`
@@ -98,4 +100,31 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Where pinctl caches index pages and metadata (flattened into every command that
+/// reaches the index).
+#[derive(Debug, Clone, Args)]
+pub struct CacheArgs {
+    /// The cache directory (default: the platform's user cache dir + `pinctl`).
+    #[arg(long, env = "PINCTL_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// `pinctl cache`
+#[derive(Debug, Args)]
+pub struct CacheCommandArgs {
+    #[command(subcommand)]
+    pub command: CacheCommand,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// `pinctl cache <command>`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum CacheCommand {
+    /// Print the cache directory.
+    Dir,
+    /// Remove everything pinctl cached (index pages and metadata).
+    Clean,
 }

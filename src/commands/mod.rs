@@ -1,6 +1,7 @@
 //! One thin module per command: turn arguments into settings, call the domain
 //! modules, print through the [`Printer`](crate::printer::Printer).
 
+pub mod cache;
 pub mod check;
 pub mod completions;
 
@@ -34,5 +35,6 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Check(args) => check::run(&global, args, printer),
         Command::Completions(args) => completions::run(&args, printer),
+        Command::Cache(args) => cache::run(&args, printer),
     }
 }
