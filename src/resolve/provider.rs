@@ -1,0 +1,497 @@
+//! The pubgrub [`DependencyProvider`] for one fork of a universal resolution.
+//!
+//! Owns the version-selection policy (preferences, pre-releases, yanked files,
+//! Requires-Python against the fork's Python range) and the translation of Requires-Dist
+//! into solver terms (`package[extra]` virtual packages, markers filtered against the
+//! fork). When a fork is needed it stops the solver with [`ProviderError::Fork`]; the
+//! driver in `mod.rs` re-runs it per branch. Never prints.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use pep440_rs::{Version, VersionSpecifiers};
+use pep508_rs::{ExtraName, MarkerTree, PackageName, Requirement, VersionOrUrl};
+use pubgrub::{Dependencies, DependencyConstraints, DependencyProvider, PackageResolutionStatistics};
+
+use crate::index::{IndexError, PackageVersions};
+use crate::project::Scope;
+
+use super::fetch::Fetcher;
+use super::markers::{
+    Range, and, overlaps, requires_python_lower_marker, restrict_extras, specifiers_range,
+};
+
+/// A node of the solver's graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Pkg {
+    /// The project itself (all scopes at once).
+    Root,
+    /// A real package.
+    Base(PackageName),
+    /// `name[extra]`: pinned to the base's version, adds the extra's requirements.
+    Extra(PackageName, ExtraName),
+}
+
+impl Pkg {
+    pub(crate) fn name(&self) -> Option<&PackageName> {
+        match self {
+            Pkg::Root => None,
+            Pkg::Base(name) | Pkg::Extra(name, _) => Some(name),
+        }
+    }
+}
+
+impl fmt::Display for Pkg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pkg::Root => f.write_str("your project"),
+            Pkg::Base(name) => write!(f, "{name}"),
+            Pkg::Extra(name, extra) => write!(f, "{name}[{extra}]"),
+        }
+    }
+}
+
+/// Why the solver had to stop.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ProviderError {
+    /// The resolution must split into these markers (already intersected with the fork).
+    #[error("the resolution forks")]
+    Fork(Vec<MarkerTree>),
+    /// The index failed for a reason other than "no such package".
+    #[error("fetching `{package}` failed")]
+    Index {
+        package: PackageName,
+        version: Option<Version>,
+        source: Arc<IndexError>,
+    },
+}
+
+/// Why a version was passed over; kept for hints in error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Skip {
+    Prerelease,
+    Yanked,
+    /// Its Requires-Python excludes (part of) the project's Python range.
+    RequiresPython(VersionSpecifiers),
+    /// No file at all.
+    NoFiles,
+}
+
+/// A dependency edge as read from metadata, with its marker (extras decided).
+#[derive(Debug, Clone)]
+pub(crate) struct Edge {
+    pub(crate) to: Pkg,
+    pub(crate) marker: MarkerTree,
+}
+
+/// Facts shared by every fork: the root requirements and the version policy inputs.
+pub(crate) struct Policy {
+    pub(crate) root: Vec<(Scope, Requirement)>,
+    /// Packages whose first-party specifiers name a pre-release.
+    pub(crate) prerelease_opt_in: HashSet<PackageName>,
+    /// First-party `==` pins (they allow yanked versions).
+    pub(crate) exact_pins: HashMap<PackageName, Vec<Range>>,
+    /// The lock's versions (already filtered by `--upgrade`).
+    pub(crate) lock_preferences: HashMap<PackageName, Vec<Version>>,
+}
+
+/// One solver run: a fork marker and what earlier forks chose.
+pub(crate) struct Provider<'a> {
+    pub(crate) fetcher: &'a Arc<Fetcher>,
+    pub(crate) policy: &'a Policy,
+    pub(crate) fork: MarkerTree,
+    /// Versions chosen by forks solved earlier (preferred, to keep versions few).
+    pub(crate) fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
+    /// Whether Requires-Python forks are still allowed (guard against runaway splits).
+    pub(crate) allow_forks: bool,
+    pub(crate) discovery: RefCell<HashMap<PackageName, usize>>,
+    pub(crate) chosen: RefCell<HashMap<PackageName, Version>>,
+    pub(crate) edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
+    pub(crate) skipped: RefCell<BTreeMap<PackageName, BTreeMap<Version, Skip>>>,
+    pub(crate) not_found: RefCell<HashSet<PackageName>>,
+}
+
+impl<'a> Provider<'a> {
+    pub(crate) fn new(
+        fetcher: &'a Arc<Fetcher>,
+        policy: &'a Policy,
+        fork: MarkerTree,
+        fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
+        allow_forks: bool,
+    ) -> Self {
+        let provider = Self {
+            fetcher,
+            policy,
+            fork,
+            fork_preferences,
+            allow_forks,
+            discovery: RefCell::default(),
+            chosen: RefCell::default(),
+            edges: RefCell::default(),
+            skipped: RefCell::default(),
+            not_found: RefCell::default(),
+        };
+        for (_, requirement) in &policy.root {
+            provider.discover(&requirement.name);
+        }
+        provider
+    }
+
+    fn discover(&self, name: &PackageName) {
+        let mut discovery = self.discovery.borrow_mut();
+        let next = discovery.len();
+        discovery.entry(name.clone()).or_insert(next);
+        self.fetcher.request_versions(name);
+    }
+
+    fn skip(&self, name: &PackageName, version: &Version, why: Skip) {
+        self.skipped
+            .borrow_mut()
+            .entry(name.clone())
+            .or_default()
+            .insert(version.clone(), why);
+    }
+
+    fn versions(&self, name: &PackageName) -> Result<Option<Arc<PackageVersions>>, ProviderError> {
+        match self.fetcher.versions(name) {
+            Ok(versions) => Ok(Some(versions)),
+            Err(error) => {
+                if let IndexError::NotFound(_) = *error {
+                    self.not_found.borrow_mut().insert(name.clone());
+                    Ok(None)
+                } else {
+                    Err(ProviderError::Index {
+                        package: name.clone(),
+                        version: None,
+                        source: error,
+                    })
+                }
+            }
+        }
+    }
+
+    fn is_exact_pin(&self, name: &PackageName, version: &Version) -> bool {
+        self.policy
+            .exact_pins
+            .get(name)
+            .is_some_and(|pins| pins.iter().any(|pin| pin.contains(version)))
+    }
+
+    /// How a version's Requires-Python relates to the fork: fully compatible, compatible
+    /// with part of it (the marker of that part), or not at all.
+    fn python_fit(&self, requires_python: Option<&VersionSpecifiers>) -> PythonFit {
+        let Some(lower) = requires_python_lower_marker(requires_python) else {
+            return PythonFit::All;
+        };
+        if !overlaps(&self.fork, &lower) {
+            return PythonFit::None;
+        }
+        if !overlaps(&self.fork, &lower.negate()) {
+            return PythonFit::All;
+        }
+        PythonFit::Part(lower)
+    }
+
+    fn choose(&self, name: &PackageName, range: &Range, extra: bool) -> Result<Option<Version>, ProviderError> {
+        let Some(versions) = self.versions(name)? else {
+            return Ok(None);
+        };
+        let available = || {
+            versions
+                .versions
+                .iter()
+                .rev()
+                .filter(|(v, _)| range.contains(*v))
+        };
+        let prerelease_ok = self.policy.prerelease_opt_in.contains(name)
+            || !available().any(|(v, files)| {
+                !v.any_prerelease()
+                    && !files.files.is_empty()
+                    && (files.yanked().is_none() || self.is_exact_pin(name, v))
+            });
+
+        // Preferred versions first: the base's choice (for `name[extra]`), earlier forks,
+        // then the lock. They never trigger a fork.
+        let mut preferred: Vec<&Version> = Vec::new();
+        let chosen = self.chosen.borrow().get(name).cloned();
+        if extra {
+            if let Some(v) = &chosen {
+                preferred.push(v);
+            }
+        }
+        if let Some(vs) = self.fork_preferences.get(name) {
+            preferred.extend(vs.iter().rev());
+        }
+        if let Some(vs) = self.policy.lock_preferences.get(name) {
+            preferred.extend(vs.iter().rev());
+        }
+        for v in preferred {
+            let Some(files) = versions.versions.get(v) else {
+                continue;
+            };
+            if !range.contains(v) || files.files.is_empty() {
+                continue;
+            }
+            if files.yanked().is_some() && !self.is_exact_pin(name, v) {
+                continue;
+            }
+            if matches!(self.python_fit(files.requires_python()), PythonFit::All) {
+                return Ok(Some(v.clone()));
+            }
+        }
+
+        for (v, files) in available() {
+            if files.files.is_empty() {
+                self.skip(name, v, Skip::NoFiles);
+                continue;
+            }
+            if v.any_prerelease() && !prerelease_ok {
+                self.skip(name, v, Skip::Prerelease);
+                continue;
+            }
+            if files.yanked().is_some() && !self.is_exact_pin(name, v) {
+                self.skip(name, v, Skip::Yanked);
+                continue;
+            }
+            match self.python_fit(files.requires_python()) {
+                PythonFit::All => return Ok(Some(v.clone())),
+                PythonFit::None => {
+                    if let Some(rp) = files.requires_python() {
+                        self.skip(name, v, Skip::RequiresPython(rp.clone()));
+                    }
+                }
+                PythonFit::Part(lower) => {
+                    if self.allow_forks {
+                        let upper = and(&self.fork, &lower);
+                        let rest = and(&self.fork, &lower.negate());
+                        return Err(ProviderError::Fork(vec![upper, rest]));
+                    }
+                    if let Some(rp) = files.requires_python() {
+                        self.skip(name, v, Skip::RequiresPython(rp.clone()));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Turns requirements (already filtered to this fork) into solver constraints, or asks
+    /// for a fork when marker-disjoint requirements on one package disagree.
+    fn constraints(
+        &self,
+        from: &Pkg,
+        version: &Version,
+        requirements: Vec<(MarkerTree, &Requirement)>,
+    ) -> Result<Constraints, ProviderError> {
+        // Group by package to find conflicting, marker-disjoint requirements.
+        let mut by_name: BTreeMap<&PackageName, Vec<(MarkerTree, Range)>> = BTreeMap::new();
+        for (marker, requirement) in &requirements {
+            by_name
+                .entry(&requirement.name)
+                .or_default()
+                .push((marker.clone(), requirement_range(requirement)));
+        }
+        for entries in by_name.values() {
+            if entries.len() < 2 {
+                continue;
+            }
+            let mut fork_needed = false;
+            for (i, (m1, r1)) in entries.iter().enumerate() {
+                for (m2, r2) in &entries[i + 1..] {
+                    if r1 != r2 && !overlaps(&and(m1, &self.fork), m2) {
+                        fork_needed = true;
+                    }
+                }
+            }
+            if fork_needed {
+                let mut forks = vec![self.fork.clone()];
+                let mut seen: Vec<&MarkerTree> = Vec::new();
+                for (marker, _) in entries {
+                    if seen.contains(&marker) {
+                        continue;
+                    }
+                    seen.push(marker);
+                    forks = forks
+                        .into_iter()
+                        .flat_map(|f| [and(&f, marker), and(&f, &marker.negate())])
+                        .filter(|f| !f.is_false())
+                        .collect();
+                }
+                if forks.len() > 1 {
+                    return Err(ProviderError::Fork(forks));
+                }
+            }
+        }
+
+        let mut constraints = Constraints::new();
+        let mut edges = Vec::new();
+        let self_name = from.name();
+        for (marker, requirement) in requirements {
+            let range = requirement_range(requirement);
+            let base = Pkg::Base(requirement.name.clone());
+            self.discover(&requirement.name);
+            if self_name == Some(&requirement.name) {
+                // A package naming itself (usually `pkg[a]` asking for `pkg[b]`): only
+                // its extras matter, pinned to this very version.
+                for extra in &requirement.extras {
+                    let pkg = Pkg::Extra(requirement.name.clone(), extra.clone());
+                    if Some(&pkg) != Some(from) {
+                        add_constraint(&mut constraints, pkg.clone(), Range::singleton(version.clone()));
+                        edges.push(Edge { to: pkg, marker: marker.clone() });
+                    }
+                }
+                continue;
+            }
+            add_constraint(&mut constraints, base.clone(), range.clone());
+            edges.push(Edge {
+                to: base,
+                marker: marker.clone(),
+            });
+            for extra in &requirement.extras {
+                let pkg = Pkg::Extra(requirement.name.clone(), extra.clone());
+                add_constraint(&mut constraints, pkg.clone(), range.clone());
+                edges.push(Edge {
+                    to: pkg,
+                    marker: marker.clone(),
+                });
+            }
+        }
+        self.edges
+            .borrow_mut()
+            .insert((from.clone(), version.clone()), edges);
+        Ok(constraints)
+    }
+}
+
+enum PythonFit {
+    All,
+    Part(MarkerTree),
+    None,
+}
+
+type Constraints = BTreeMap<Pkg, Range>;
+
+fn add_constraint(constraints: &mut Constraints, pkg: Pkg, range: Range) {
+    let entry = constraints.entry(pkg).or_insert_with(Range::full);
+    *entry = entry.intersection(&range);
+}
+
+/// The version range a requirement allows (URL requirements: any version).
+pub(crate) fn requirement_range(requirement: &Requirement) -> Range {
+    match &requirement.version_or_url {
+        Some(VersionOrUrl::VersionSpecifier(specifiers)) => specifiers_range(Some(specifiers)),
+        _ => Range::full(),
+    }
+}
+
+/// Priority: root, then exact pins, then packages that keep conflicting, then discovery order.
+type Priority = (u8, u32, Reverse<usize>);
+
+impl DependencyProvider for Provider<'_> {
+    type P = Pkg;
+    type V = Version;
+    type VS = Range;
+    type M = String;
+    type Err = ProviderError;
+    type Priority = Priority;
+
+    fn prioritize(&self, package: &Pkg, range: &Range, stats: &PackageResolutionStatistics) -> Priority {
+        let Some(name) = package.name() else {
+            return (u8::MAX, u32::MAX, Reverse(0));
+        };
+        let exact = match range.bounding_range() {
+            Some((std::ops::Bound::Included(lower), std::ops::Bound::Excluded(upper))) => {
+                *upper == lower.clone().with_post(Some(0)).with_dev(Some(0))
+            }
+            Some((std::ops::Bound::Included(lower), std::ops::Bound::Included(upper))) => lower == upper,
+            _ => false,
+        };
+        let class = match (exact, package) {
+            (true, _) => 3,
+            (false, Pkg::Base(_)) => 2,
+            (false, _) => 1,
+        };
+        let order = self.discovery.borrow().get(name).copied().unwrap_or(usize::MAX);
+        (class, stats.conflict_count(), Reverse(order))
+    }
+
+    fn choose_version(&self, package: &Pkg, range: &Range) -> Result<Option<Version>, ProviderError> {
+        let (name, extra) = match package {
+            Pkg::Root => return Ok(Some(Version::new([0]))),
+            Pkg::Base(name) => (name, false),
+            Pkg::Extra(name, _) => (name, true),
+        };
+        let chosen = self.choose(name, range, extra)?;
+        if let Some(v) = &chosen {
+            debug_assert!(range.contains(v));
+            if !extra {
+                self.chosen.borrow_mut().insert(name.clone(), v.clone());
+                self.fetcher.request_metadata(name, v);
+            }
+        }
+        Ok(chosen)
+    }
+
+    fn get_dependencies(
+        &self,
+        package: &Pkg,
+        version: &Version,
+    ) -> Result<Dependencies<Pkg, Range, String>, ProviderError> {
+        match package {
+            Pkg::Root => {
+                let requirements = self
+                    .policy
+                    .root
+                    .iter()
+                    .filter(|(_, r)| overlaps(&r.marker, &self.fork))
+                    .map(|(_, r)| (r.marker.clone(), r))
+                    .collect();
+                Ok(Dependencies::Available(
+                    self.constraints(package, version, requirements)?.into_iter().collect(),
+                ))
+            }
+            Pkg::Base(name) | Pkg::Extra(name, _) => {
+                let metadata = self.fetcher.metadata(name, version).map_err(|source| {
+                    ProviderError::Index {
+                        package: name.clone(),
+                        version: Some(version.clone()),
+                        source,
+                    }
+                })?;
+                let active: Vec<ExtraName> = match package {
+                    Pkg::Extra(_, extra) => vec![extra.clone()],
+                    _ => Vec::new(),
+                };
+                let mut requirements = Vec::new();
+                for requirement in &metadata.requires_dist {
+                    let marker = restrict_extras(&requirement.marker, &active);
+                    if marker.is_false() || !overlaps(&marker, &self.fork) {
+                        continue;
+                    }
+                    if !active.is_empty() && !restrict_extras(&requirement.marker, &[]).is_false() {
+                        // Already a dependency of the base package.
+                        continue;
+                    }
+                    requirements.push((marker, requirement));
+                }
+                let mut constraints = self.constraints(package, version, requirements)?;
+                if let Pkg::Extra(..) = package {
+                    let base = Pkg::Base(name.clone());
+                    add_constraint(&mut constraints, base.clone(), Range::singleton(version.clone()));
+                    self.edges
+                        .borrow_mut()
+                        .entry((package.clone(), version.clone()))
+                        .or_default()
+                        .push(Edge {
+                            to: base,
+                            marker: MarkerTree::TRUE,
+                        });
+                }
+                Ok(Dependencies::Available(constraints.into_iter().collect::<DependencyConstraints<_, _>>()))
+            }
+        }
+    }
+}
