@@ -16,22 +16,29 @@ use pubgrub::Ranges;
 /// The version-set type the solver works with.
 pub(crate) type Range = Ranges<Version>;
 
-/// The range of one specifier. `==X` (no wildcard, no local part) becomes
-/// `[X, X.post0.dev0)` so that local versions such as `X+cpu` match, as PEP 440 says.
+/// The smallest version above every version that `==v` matches (`v` and `v+local`):
+/// `v.post0.dev0`, or `v.post(N+1).dev0` for a post-release. `None` for dev or local
+/// versions, where only the exact version matches.
+pub(crate) fn exact_upper(version: &Version) -> Option<Version> {
+    if !version.local().is_empty() || version.is_dev() {
+        return None;
+    }
+    Some(match version.post() {
+        Some(post) => version.clone().with_post(Some(post + 1)).with_dev(Some(0)),
+        None => version.clone().with_post(Some(0)).with_dev(Some(0)),
+    })
+}
+
+/// The range of one specifier, fixing three PEP 440 cases the plain conversion gets
+/// wrong: `==X` becomes `[X, X.post0.dev0)` so that local versions such as `X+cpu` match;
+/// `<=X` also admits `X+local`; `>X.postN` admits `X.post(N+1).devM`.
 pub(crate) fn specifier_range(specifier: &VersionSpecifier) -> Range {
     let version = specifier.version();
-    match specifier.operator() {
-        Operator::Equal if version.local().is_empty() && !version.is_dev() => {
-            let upper = match version.post() {
-                Some(post) => version.clone().with_post(Some(post + 1)).with_dev(Some(0)),
-                None => version.clone().with_post(Some(0)).with_dev(Some(0)),
-            };
-            Range::from_range_bounds(version.clone()..upper)
-        }
-        Operator::NotEqual if version.local().is_empty() && !version.is_dev() => {
-            let equal = VersionSpecifier::equals_version(version.clone());
-            specifier_range(&equal).complement()
-        }
+    match (specifier.operator(), exact_upper(version)) {
+        (Operator::Equal, Some(upper)) => Range::from_range_bounds(version.clone()..upper),
+        (Operator::NotEqual, Some(upper)) => Range::from_range_bounds(version.clone()..upper).complement(),
+        (Operator::LessThanEqual, Some(upper)) => Range::strictly_lower_than(upper),
+        (Operator::GreaterThan, Some(upper)) if version.post().is_some() => Range::higher_than(upper),
         _ => Range::from(specifier.clone()),
     }
 }
@@ -177,11 +184,7 @@ pub(crate) fn range_to_pep440(range: &Range) -> String {
 
 fn interval_to_pep440(lower: &Bound<Version>, upper: &Bound<Version>) -> String {
     if let (Bound::Included(l), Bound::Excluded(u)) = (lower, upper) {
-        let exact_upper = match l.post() {
-            Some(post) => l.clone().with_post(Some(post + 1)).with_dev(Some(0)),
-            None => l.clone().with_post(Some(0)).with_dev(Some(0)),
-        };
-        if *u == exact_upper {
+        if exact_upper(l).as_ref() == Some(u) {
             return format!("=={l}");
         }
     }
@@ -198,7 +201,10 @@ fn interval_to_pep440(lower: &Bound<Version>, upper: &Bound<Version>) -> String 
     }
     match upper {
         Bound::Included(v) => clauses.push(format!("<={v}")),
-        Bound::Excluded(v) => clauses.push(format!("<{}", display_bound_version(v))),
+        Bound::Excluded(v) => match exact_upper_inverse(v) {
+            Some(base) => clauses.push(format!("<={base}")),
+            None => clauses.push(format!("<{}", display_bound_version(v))),
+        },
         Bound::Unbounded => {}
     }
     if clauses.is_empty() {
@@ -207,16 +213,24 @@ fn interval_to_pep440(lower: &Bound<Version>, upper: &Bound<Version>) -> String 
     clauses.join(",")
 }
 
+/// `X` when `v` is `X.post0.dev0` (the upper end of `<=X`).
+fn exact_upper_inverse(v: &Version) -> Option<Version> {
+    if v.post() == Some(0) && v.dev() == Some(0) && v.local().is_empty() {
+        return Some(v.clone().with_post(None).with_dev(None));
+    }
+    None
+}
+
 /// pep440_rs encodes `<2` as `< 2.min0` and `>2` as `> 2.max0`; print the plain version.
 fn display_bound_version(v: &Version) -> String {
-    let text = v.to_string();
-    if let Some(stripped) = text.strip_suffix(".min0").or_else(|| text.strip_suffix(".max0")) {
-        return stripped.to_string();
+    let mut plain = v.clone();
+    if Version::min(&plain).is_some() {
+        plain = plain.with_min(None);
     }
-    if v.min().is_some() || v.max().is_some() {
-        return v.clone().with_min(None).with_max(None).to_string();
+    if Version::max(&plain).is_some() {
+        plain = plain.with_max(None);
     }
-    text
+    plain.to_string()
 }
 
 #[cfg(test)]

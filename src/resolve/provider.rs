@@ -209,7 +209,7 @@ impl<'a> Provider<'a> {
         let prerelease_ok = self.policy.prerelease_opt_in.contains(name)
             || !available().any(|(v, files)| {
                 !v.any_prerelease()
-                    && !files.files.is_empty()
+                    && files.files.iter().any(usable_file)
                     && (files.yanked().is_none() || self.is_exact_pin(name, v))
             });
 
@@ -232,7 +232,7 @@ impl<'a> Provider<'a> {
             let Some(files) = versions.versions.get(v) else {
                 continue;
             };
-            if !range.contains(v) || files.files.is_empty() {
+            if !range.contains(v) || !files.files.iter().any(usable_file) {
                 continue;
             }
             if files.yanked().is_some() && !self.is_exact_pin(name, v) {
@@ -243,8 +243,12 @@ impl<'a> Provider<'a> {
             }
         }
 
-        for (v, files) in available() {
-            if files.files.is_empty() {
+        // Stable versions first; pre-releases only when the user asked for them or no
+        // stable version is in range.
+        let stable = available().filter(|(v, _)| !v.any_prerelease());
+        let pre = available().filter(|(v, _)| v.any_prerelease());
+        for (v, files) in stable.chain(pre) {
+            if files.files.is_empty() || !files.files.iter().any(usable_file) {
                 self.skip(name, v, Skip::NoFiles);
                 continue;
             }
@@ -363,6 +367,27 @@ impl<'a> Provider<'a> {
             .borrow_mut()
             .insert((from.clone(), version.clone()), edges);
         Ok(constraints)
+    }
+}
+
+/// Whether a file can be installed somewhere: any sdist, or a wheel for CPython/PyPy
+/// (`py*`/`cp*`/`pp*` Python tag, `none`/`abi3`/CPython/PyPy ABI tag).
+fn usable_file(file: &crate::index::DistFile) -> bool {
+    match &file.kind {
+        crate::index::FileKind::Sdist => true,
+        crate::index::FileKind::Wheel {
+            python_tags,
+            abi_tags,
+            ..
+        } => {
+            let python_ok = python_tags
+                .iter()
+                .any(|t| t.starts_with("py") || t.starts_with("cp") || t.starts_with("pp"));
+            let abi_ok = abi_tags.iter().any(|t| {
+                t == "none" || t == "abi3" || t.starts_with("cp") || t.starts_with("pypy") || t.starts_with("pp")
+            });
+            python_ok && abi_ok
+        }
     }
 }
 
