@@ -331,5 +331,5 @@ fn packse_scenarios() {
     );
 }
 
-const MIN_PERCENT: usize = 0;
-const MIN_UNIVERSAL_PERCENT: usize = 0;
+const MIN_PERCENT: usize = 95;
+const MIN_UNIVERSAL_PERCENT: usize = 90;

@@ -112,13 +112,14 @@ pub(crate) fn resolve_blocking(
     let mut pending = vec![base.clone()];
     let mut solved: Vec<SolvedFork> = Vec::new();
     let mut fork_preferences: HashMap<PackageName, Vec<Version>> = HashMap::new();
+    let mut boosted = std::collections::HashSet::new();
     let mut solves = 0;
     while let Some(fork) = pending.pop() {
         solves += 1;
         if solves > MAX_SOLVES {
             return Err(ResolveError::TooManyForks(MAX_SOLVES));
         }
-        let provider = Provider::new(&fetcher, &policy, fork.clone(), &fork_preferences, true);
+        let provider = Provider::new(&fetcher, &policy, fork.clone(), &fork_preferences, true, &boosted);
         match pubgrub::resolve(&provider, Pkg::Root, Version::new([0])) {
             Ok(selection) => {
                 let solution: HashMap<Pkg, Version> = selection.into_iter().collect();
@@ -166,6 +167,12 @@ pub(crate) fn resolve_blocking(
                 ProviderError::Fork(forks) => {
                     tracing::debug!("forking into {} branches", forks.len());
                     pending.extend(forks.into_iter().rev());
+                }
+                ProviderError::Restart(name) => {
+                    tracing::debug!("`{name}` keeps conflicting; solving again with it first");
+                    drop(provider);
+                    boosted.insert(name);
+                    pending.push(fork);
                 }
                 ProviderError::Index {
                     package,

@@ -31,7 +31,7 @@ pub(crate) fn exact_upper(version: &Version) -> Option<Version> {
 
 /// The range of one specifier, fixing three PEP 440 cases the plain conversion gets
 /// wrong: `==X` becomes `[X, X.post0.dev0)` so that local versions such as `X+cpu` match;
-/// `<=X` also admits `X+local`; `>X.postN` admits `X.post(N+1).devM`.
+/// `<=X` also admits `X+local`; `>X.postN` admits `X.post(N+1).devM`; `<X.postN` admits X's pre-releases.
 pub(crate) fn specifier_range(specifier: &VersionSpecifier) -> Range {
     let version = specifier.version();
     match (specifier.operator(), exact_upper(version)) {
@@ -39,6 +39,11 @@ pub(crate) fn specifier_range(specifier: &VersionSpecifier) -> Range {
         (Operator::NotEqual, Some(upper)) => Range::from_range_bounds(version.clone()..upper).complement(),
         (Operator::LessThanEqual, Some(upper)) => Range::strictly_lower_than(upper),
         (Operator::GreaterThan, Some(upper)) if version.post().is_some() => Range::higher_than(upper),
+        // `<X.postN` excludes only X.postN's own dev releases (pep440_rs's `min` marker
+        // would also drop X's pre-releases).
+        (Operator::LessThan, Some(_)) if version.post().is_some() && !version.any_prerelease() => {
+            Range::strictly_lower_than(version.clone().with_dev(Some(0)))
+        }
         _ => Range::from(specifier.clone()),
     }
 }

@@ -60,6 +60,9 @@ pub(crate) enum ProviderError {
     /// The resolution must split into these markers (already intersected with the fork).
     #[error("the resolution forks")]
     Fork(Vec<MarkerTree>),
+    /// A package keeps conflicting: solve the fork again with it decided earlier.
+    #[error("`{0}` keeps conflicting")]
+    Restart(PackageName),
     /// The index failed for a reason other than "no such package".
     #[error("fetching `{package}` failed")]
     Index {
@@ -107,6 +110,9 @@ pub(crate) struct Provider<'a> {
     pub(crate) fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
     /// Whether Requires-Python forks are still allowed (guard against runaway splits).
     pub(crate) allow_forks: bool,
+    /// Packages that conflicted repeatedly in an earlier run: decided before the others.
+    pub(crate) boosted: &'a HashSet<PackageName>,
+    pub(crate) conflicts: RefCell<HashMap<PackageName, u32>>,
     pub(crate) discovery: RefCell<HashMap<PackageName, usize>>,
     pub(crate) chosen: RefCell<HashMap<PackageName, Version>>,
     pub(crate) edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
@@ -121,6 +127,7 @@ impl<'a> Provider<'a> {
         fork: MarkerTree,
         fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
         allow_forks: bool,
+        boosted: &'a HashSet<PackageName>,
     ) -> Self {
         let provider = Self {
             fetcher,
@@ -128,6 +135,8 @@ impl<'a> Provider<'a> {
             fork,
             fork_preferences,
             allow_forks,
+            boosted,
+            conflicts: RefCell::default(),
             discovery: RefCell::default(),
             chosen: RefCell::default(),
             edges: RefCell::default(),
@@ -412,6 +421,10 @@ pub(crate) fn requirement_range(requirement: &Requirement) -> Range {
     }
 }
 
+/// A package that conflicted this often is decided earlier in a fresh run (pubgrub 0.4
+/// cannot reorder decisions already made), as uv does.
+const RESTART_AFTER_CONFLICTS: u32 = 5;
+
 /// Priority: root, then exact pins, then packages that keep conflicting, then discovery order.
 type Priority = (u8, u32, Reverse<usize>);
 
@@ -434,13 +447,16 @@ impl DependencyProvider for Provider<'_> {
             Some((std::ops::Bound::Included(lower), std::ops::Bound::Included(upper))) => lower == upper,
             _ => false,
         };
+        let conflicts = stats.conflict_count();
+        self.conflicts.borrow_mut().insert(name.clone(), conflicts);
         let class = match (exact, package) {
-            (true, _) => 3,
+            (true, _) => 4,
+            (false, _) if self.boosted.contains(name) => 3,
             (false, Pkg::Base(_)) => 2,
             (false, _) => 1,
         };
         let order = self.discovery.borrow().get(name).copied().unwrap_or(usize::MAX);
-        (class, stats.conflict_count(), Reverse(order))
+        (class, conflicts, Reverse(order))
     }
 
     fn choose_version(&self, package: &Pkg, range: &Range) -> Result<Option<Version>, ProviderError> {
@@ -449,6 +465,10 @@ impl DependencyProvider for Provider<'_> {
             Pkg::Base(name) => (name, false),
             Pkg::Extra(name, _) => (name, true),
         };
+        let conflicts = self.conflicts.borrow().get(name).copied().unwrap_or(0);
+        if conflicts >= RESTART_AFTER_CONFLICTS && !self.boosted.contains(name) {
+            return Err(ProviderError::Restart(name.clone()));
+        }
         let chosen = self.choose(name, range, extra)?;
         if let Some(v) = &chosen {
             debug_assert!(range.contains(v));
