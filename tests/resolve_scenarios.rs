@@ -333,3 +333,257 @@ fn packse_scenarios() {
 
 const MIN_PERCENT: usize = 95;
 const MIN_UNIVERSAL_PERCENT: usize = 90;
+
+// ---------------------------------------------------------------------------
+// Focused cases.
+
+fn resolve_ok(index: &IndexBuilder, input: &ResolveInput, options: &ResolveOptions) -> Resolution {
+    run(index, input, options).unwrap_or_else(|e| panic!("expected a resolution, got: {e}"))
+}
+
+fn explanation(index: &IndexBuilder, input: &ResolveInput) -> (String, Vec<String>) {
+    match run(index, input, &ResolveOptions::default()) {
+        Err(ResolveError::NoSolution { explanation, hints }) => (explanation, hints),
+        other => panic!("expected no solution, got {other:?}"),
+    }
+}
+
+#[test]
+fn forks_on_sys_platform() {
+    let mut index = IndexBuilder::default();
+    index.simple("a", "1.0.0", &[]).simple("a", "2.0.0", &[]);
+    let input = input(&["a>=2 ; sys_platform == 'linux'", "a<2 ; sys_platform == 'darwin'"], Some(">=3.12"));
+    let resolution = resolve_ok(&index, &input, &ResolveOptions::default());
+    assert_eq!(
+        pins(&resolution),
+        ["a==1.0.0 ; sys_platform == 'darwin'", "a==2.0.0 ; sys_platform == 'linux'"]
+    );
+    let forks: Vec<String> = resolution.forks.iter().filter_map(pep508_rs::MarkerTree::try_to_string).collect();
+    assert_eq!(
+        forks,
+        [
+            "sys_platform == 'linux'",
+            "sys_platform == 'darwin'",
+            "sys_platform != 'darwin' and sys_platform != 'linux'"
+        ]
+    );
+}
+
+#[test]
+fn requires_python_fork_gives_newest_per_python() {
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [("1.26.0", ">=3.9"), ("2.0.0", ">=3.9"), ("2.3.0", ">=3.11")] {
+        index.add(
+            "numpy",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    let resolution = resolve_ok(&index, &input(&["numpy"], Some(">=3.9")), &ResolveOptions::default());
+    assert_eq!(
+        pins(&resolution),
+        [
+            "numpy==2.0.0 ; python_full_version < '3.11'",
+            "numpy==2.3.0 ; python_full_version >= '3.11'"
+        ]
+    );
+    // The marker disappears once the project itself requires >=3.11.
+    let resolution = resolve_ok(&index, &input(&["numpy"], Some(">=3.11")), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["numpy==2.3.0"]);
+    assert!(resolution.forks.is_empty());
+}
+
+#[test]
+fn marker_conflict_on_python_version_forks() {
+    let mut index = IndexBuilder::default();
+    index.simple("numpy", "1.26.0", &[]).simple("numpy", "2.1.0", &[]);
+    let input = input(
+        &["numpy<2 ; python_version < '3.10'", "numpy>=2 ; python_version >= '3.10'"],
+        Some(">=3.9"),
+    );
+    // Versions default to no Requires-Python here, so only the markers split.
+    let resolution = resolve_ok(&index, &input, &ResolveOptions::default());
+    assert_eq!(
+        pins(&resolution),
+        [
+            "numpy==1.26.0 ; python_full_version < '3.10'",
+            "numpy==2.1.0 ; python_full_version >= '3.10'"
+        ]
+    );
+}
+
+#[test]
+fn extras_add_their_dependencies_with_markers() {
+    let mut index = IndexBuilder::default();
+    index.add(
+        "requests",
+        "2.0.0",
+        &VersionSpec {
+            requires: vec!["idna"],
+            extras: vec![("socks", vec!["pysocks ; sys_platform != 'win32'"])],
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    index.simple("idna", "3.0", &[]).simple("pysocks", "1.7", &[]).simple("unused", "1.0", &[]);
+    let resolution = resolve_ok(&index, &input(&["requests[socks]"], None), &ResolveOptions::default());
+    assert_eq!(
+        pins(&resolution),
+        ["idna==3.0", "pysocks==1.7 ; sys_platform != 'win32'", "requests==2.0.0"]
+    );
+    let requests = &resolution.packages[2];
+    let deps: Vec<String> = requests.dependencies.iter().map(|d| format!("{}=={}", d.name, d.version)).collect();
+    assert_eq!(deps, ["idna==3.0", "pysocks==1.7"]);
+    // Without the extra, pysocks is not needed.
+    let resolution = resolve_ok(&index, &input(&["requests"], None), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["idna==3.0", "requests==2.0.0"]);
+}
+
+#[test]
+fn scopes_share_one_version_and_record_who_needs_it() {
+    let mut index = IndexBuilder::default();
+    index.simple("a", "1.0", &["c"]).simple("c", "1.0", &[]).simple("c", "2.0", &[]);
+    index.simple("pytest", "8.0", &["c<2"]);
+    let input = ResolveInput {
+        project_name: None,
+        requires_python: None,
+        scopes: BTreeMap::from([
+            (Scope::Production, vec![parse_req("a")]),
+            (Scope::Group(GroupName::new("dev")), vec![parse_req("pytest ; sys_platform == 'linux'")]),
+        ]),
+    };
+    let resolution = resolve_ok(&index, &input, &ResolveOptions::default());
+    let c = resolution.packages.iter().find(|p| p.name.as_ref() == "c").unwrap();
+    assert_eq!(c.version.to_string(), "1.0");
+    assert!(c.needed_by[&Scope::Production].is_true());
+    assert_eq!(
+        c.needed_by[&Scope::Group(GroupName::new("dev"))].try_to_string().as_deref(),
+        Some("sys_platform == 'linux'")
+    );
+    let pytest = resolution.packages.iter().find(|p| p.name.as_ref() == "pytest").unwrap();
+    assert!(!pytest.needed_by.contains_key(&Scope::Production));
+}
+
+#[test]
+fn prereleases_only_when_asked_or_nothing_else_fits() {
+    let mut index = IndexBuilder::default();
+    index.simple("a", "1.0.0", &[]).simple("a", "2.0.0a1", &[]);
+    index.simple("b", "1.0.0b1", &[]);
+    let resolution = resolve_ok(&index, &input(&["a", "b"], None), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["a==1.0.0", "b==1.0.0b1"]);
+    let resolution = resolve_ok(&index, &input(&["a>=2.0.0a1"], None), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["a==2.0.0a1"]);
+}
+
+#[test]
+fn yanked_only_when_pinned_exactly() {
+    let mut index = IndexBuilder::default();
+    index.simple("a", "1.0.0", &[]);
+    index.add(
+        "a",
+        "2.0.0",
+        &VersionSpec {
+            yanked: true,
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    let resolution = resolve_ok(&index, &input(&["a"], None), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["a==1.0.0"]);
+    let resolution = resolve_ok(&index, &input(&["a==2.0.0"], None), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["a==2.0.0"]);
+    let (text, hints) = explanation(&index, &input(&["a>1"], None));
+    assert_eq!(text, "Because there is no usable version of a>1 and your project depends on a>1, your project's requirements cannot be satisfied.");
+    assert_eq!(hints, ["a==2.0.0 matches but was yanked; pin it exactly (a==2.0.0) to use it anyway"]);
+}
+
+#[test]
+fn exact_pins_match_local_versions() {
+    let mut index = IndexBuilder::default();
+    index.simple("torch", "2.1.0+cpu", &[]).simple("torch", "2.1.0.post1", &[]);
+    let resolution = resolve_ok(&index, &input(&["torch==2.1.0"], None), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["torch==2.1.0+cpu"]);
+}
+
+#[test]
+fn preferences_are_kept_unless_upgrading() {
+    let mut index = IndexBuilder::default();
+    index.simple("a", "1.0", &[]).simple("a", "1.1", &[]).simple("b", "1.0", &[]).simple("b", "2.0", &[]);
+    let options = ResolveOptions {
+        upgrade: Upgrade::None,
+        preferences: BTreeMap::from([
+            (PackageName::from_str("a").unwrap(), vec![Version::from_str("1.0").unwrap()]),
+            (PackageName::from_str("b").unwrap(), vec![Version::from_str("1.0").unwrap()]),
+        ]),
+    };
+    let input = input(&["a", "b"], None);
+    assert_eq!(pins(&resolve_ok(&index, &input, &options)), ["a==1.0", "b==1.0"]);
+    let only_b = ResolveOptions {
+        upgrade: Upgrade::Packages([PackageName::from_str("b").unwrap()].into()),
+        ..options.clone()
+    };
+    assert_eq!(pins(&resolve_ok(&index, &input, &only_b)), ["a==1.0", "b==2.0"]);
+    let all = ResolveOptions {
+        upgrade: Upgrade::All,
+        ..options
+    };
+    assert_eq!(pins(&resolve_ok(&index, &input, &all)), ["a==1.1", "b==2.0"]);
+}
+
+#[test]
+fn missing_package_is_named() {
+    let index = IndexBuilder::default();
+    let (text, hints) = explanation(&index, &input(&["nope"], None));
+    assert!(text.contains("nope was not found in the package index"), "{text}");
+    assert_eq!(hints, ["`nope` does not exist on the package index; check the spelling"]);
+}
+
+#[test]
+fn conflict_explanations_read_as_english() {
+    let mut index = IndexBuilder::default();
+    index.simple("a", "1.0.0", &["c>=2,<3"]).simple("a", "2.0.0", &["c>=2,<3"]);
+    index.simple("b", "1.0.0", &["c==1.0.0"]);
+    index.simple("c", "1.0.0", &[]).simple("c", "2.0.0", &[]);
+    index.add(
+        "d",
+        "2.0",
+        &VersionSpec {
+            requires_python: Some(">=3.13"),
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    index.simple("d", "1.0", &[]).simple("d", "2.1.0a1", &[]);
+    index.add(
+        "e",
+        "1.0",
+        &VersionSpec {
+            extras: vec![("fast", vec!["c<2"])],
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    let mut report = String::new();
+    for (requires, rp) in [
+        (vec!["a", "b"], None),
+        (vec!["d>=2"], Some(">=3.12")),
+        (vec!["e[fast]", "a"], None),
+        (vec!["nope>=1"], None),
+    ] {
+        let (text, hints) = explanation(&index, &input(&requires, rp));
+        report.push_str(&format!("# {}\n{text}\n", requires.join(", ")));
+        for hint in hints {
+            report.push_str(&format!("hint: {hint}\n"));
+        }
+        report.push('\n');
+        assert!(!text.contains("root"), "{text}");
+        assert!(!text.contains("Root"), "{text}");
+    }
+    insta::with_settings!({snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"), prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("resolve_conflict_explanations", report);
+    });
+}

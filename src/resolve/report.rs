@@ -19,13 +19,13 @@ pub(crate) struct Formatter<'a> {
     pub(crate) not_found: &'a HashSet<PackageName>,
 }
 
-/// `a>=1,<2`, `a==1.0`, `any version of a`, `your project`.
+/// `a>=1,<2`, `a==1.0`, `a` (any version), `your project`.
 fn pkg_range(pkg: &Pkg, range: &Range) -> String {
     match pkg {
         Pkg::Root => "your project".to_string(),
         _ => {
             if range == &Range::full() {
-                return format!("any version of {pkg}");
+                return pkg.to_string();
             }
             let text = range_to_pep440(range);
             if text.contains(" or ") {
@@ -102,7 +102,12 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
                         Term::Negative(r) => format!("not {}", pkg_range(p, r)),
                     })
                     .collect();
-                format!("{} are incompatible", parts.join(", "))
+                match parts.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last} cannot be used together", rest.join(", "))
+                    }
+                    _ => format!("{} cannot be used", parts.join("")),
+                }
             }
         }
     }
@@ -198,9 +203,15 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
 
 /// The explanation text of a derivation tree.
 pub(crate) fn explain(tree: &DerivationTree<Pkg, Range, String>, formatter: &Formatter<'_>) -> String {
-    let mut tree = tree.clone();
-    tree.collapse_no_versions();
-    DefaultStringReporter::report_with_formatter(&tree, formatter)
+    let mut collapsed = tree.clone();
+    collapsed.collapse_no_versions();
+    // Collapsing a two-step tree leaves one bare fact ("your project depends on a>1")
+    // without the reason; keep the full tree then.
+    let tree = match collapsed {
+        DerivationTree::External(_) => tree,
+        DerivationTree::Derived(_) => &collapsed,
+    };
+    DefaultStringReporter::report_with_formatter(tree, formatter)
 }
 
 /// Every `NoVersions` leaf of a tree (and the ranges of dependency edges into packages).
