@@ -72,7 +72,9 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
             }
             let exact = exact_pins(Some(specifiers));
             if !exact.is_empty() {
-                pins.entry(requirement.name.clone()).or_default().extend(exact);
+                pins.entry(requirement.name.clone())
+                    .or_default()
+                    .extend(exact);
             }
         }
     }
@@ -98,13 +100,13 @@ pub(crate) fn resolve_blocking(
     input: &ResolveInput,
     index: Arc<dyn PackageIndex>,
     options: &ResolveOptions,
-    reporter: Arc<dyn Reporter>,
+    reporter: &Arc<dyn Reporter>,
     runtime: tokio::runtime::Handle,
 ) -> Result<Resolution, ResolveError> {
     let policy = policy(input, options);
     let fetcher = Fetcher::new(
         index,
-        Arc::clone(&reporter),
+        Arc::clone(reporter),
         runtime,
         policy.lock_preferences.clone(),
     );
@@ -119,7 +121,14 @@ pub(crate) fn resolve_blocking(
         if solves > MAX_SOLVES {
             return Err(ResolveError::TooManyForks(MAX_SOLVES));
         }
-        let provider = Provider::new(&fetcher, &policy, fork.clone(), &fork_preferences, true, &boosted);
+        let provider = Provider::new(
+            &fetcher,
+            &policy,
+            fork.clone(),
+            &fork_preferences,
+            true,
+            &boosted,
+        );
         match pubgrub::resolve(&provider, Pkg::Root, Version::new([0])) {
             Ok(selection) => {
                 let solution: HashMap<Pkg, Version> = selection.into_iter().collect();
@@ -191,5 +200,11 @@ pub(crate) fn resolve_blocking(
             }
         }
     }
-    Ok(graph::build(input, &policy, &fetcher, &solved, reporter.as_ref()))
+    Ok(graph::build(
+        input,
+        &policy,
+        &fetcher,
+        &solved,
+        reporter.as_ref(),
+    ))
 }

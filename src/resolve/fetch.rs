@@ -172,7 +172,11 @@ impl Fetcher {
     }
 
     /// The metadata of `name` `version`, waiting for it if needed.
-    pub(crate) fn metadata(self: &Arc<Self>, name: &PackageName, version: &Version) -> Answer<Metadata> {
+    pub(crate) fn metadata(
+        self: &Arc<Self>,
+        name: &PackageName,
+        version: &Version,
+    ) -> Answer<Metadata> {
         self.request_metadata(name, version);
         let key = (name.clone(), version.clone());
         let mut state = self.lock();

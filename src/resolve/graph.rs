@@ -15,7 +15,7 @@ use crate::reporter::Reporter;
 use super::fetch::Fetcher;
 use super::markers::{and, or, overlaps, python_bounds, simplify};
 use super::provider::{Edge, Pkg, Policy};
-use super::{ResolveInput, ResolvedDependency, ResolvedPackage, Resolution};
+use super::{Resolution, ResolveInput, ResolvedDependency, ResolvedPackage};
 
 /// One fork's solver output.
 pub(crate) struct SolvedFork {
@@ -31,10 +31,10 @@ fn reach(fork: &SolvedFork, policy: &Policy) -> HashMap<Node, BTreeMap<Scope, Ma
     let mut reached: HashMap<Node, BTreeMap<Scope, MarkerTree>> = HashMap::new();
     let mut queue: VecDeque<(Node, Scope)> = VecDeque::new();
     let add = |reached: &mut HashMap<Node, BTreeMap<Scope, MarkerTree>>,
-                   queue: &mut VecDeque<(Node, Scope)>,
-                   node: Node,
-                   scope: &Scope,
-                   marker: MarkerTree| {
+               queue: &mut VecDeque<(Node, Scope)>,
+               node: Node,
+               scope: &Scope,
+               marker: MarkerTree| {
         if marker.is_false() {
             return;
         }
@@ -60,7 +60,13 @@ fn reach(fork: &SolvedFork, policy: &Policy) -> HashMap<Node, BTreeMap<Scope, Ma
         );
         for pkg in targets {
             if let Some(version) = fork.solution.get(&pkg) {
-                add(&mut reached, &mut queue, (pkg, version.clone()), scope, marker.clone());
+                add(
+                    &mut reached,
+                    &mut queue,
+                    (pkg, version.clone()),
+                    scope,
+                    marker.clone(),
+                );
             }
         }
     }
@@ -74,7 +80,13 @@ fn reach(fork: &SolvedFork, policy: &Policy) -> HashMap<Node, BTreeMap<Scope, Ma
         for edge in edges {
             if let Some(version) = fork.solution.get(&edge.to) {
                 let next = and(&marker, &edge.marker);
-                add(&mut reached, &mut queue, (edge.to.clone(), version.clone()), &scope, next);
+                add(
+                    &mut reached,
+                    &mut queue,
+                    (edge.to.clone(), version.clone()),
+                    &scope,
+                    next,
+                );
             }
         }
     }
@@ -91,7 +103,8 @@ pub(crate) fn build(
 ) -> Resolution {
     let bounds = python_bounds(input.requires_python.as_ref());
     let mut needed: BTreeMap<(PackageName, Version), BTreeMap<Scope, MarkerTree>> = BTreeMap::new();
-    let mut deps: BTreeMap<(PackageName, Version), BTreeMap<(PackageName, Version), MarkerTree>> = BTreeMap::new();
+    let mut deps: BTreeMap<(PackageName, Version), BTreeMap<(PackageName, Version), MarkerTree>> =
+        BTreeMap::new();
     for fork in forks {
         let reached = reach(fork, policy);
         for ((pkg, version), scopes) in &reached {
@@ -103,12 +116,21 @@ pub(crate) fn build(
                 entry.insert(scope.clone(), or(&old, marker));
             }
             let out = deps.entry(key.clone()).or_default();
-            for edge in fork.edges.get(&(pkg.clone(), version.clone())).into_iter().flatten() {
-                let Some(to_name) = edge.to.name() else { continue };
+            for edge in fork
+                .edges
+                .get(&(pkg.clone(), version.clone()))
+                .into_iter()
+                .flatten()
+            {
+                let Some(to_name) = edge.to.name() else {
+                    continue;
+                };
                 if to_name == name {
                     continue;
                 }
-                let Some(to_version) = fork.solution.get(&edge.to) else { continue };
+                let Some(to_version) = fork.solution.get(&edge.to) else {
+                    continue;
+                };
                 let marker = and(&edge.marker, &fork.marker);
                 let slot = out
                     .entry((to_name.clone(), to_version.clone()))

@@ -36,9 +36,13 @@ pub(crate) fn specifier_range(specifier: &VersionSpecifier) -> Range {
     let version = specifier.version();
     match (specifier.operator(), exact_upper(version)) {
         (Operator::Equal, Some(upper)) => Range::from_range_bounds(version.clone()..upper),
-        (Operator::NotEqual, Some(upper)) => Range::from_range_bounds(version.clone()..upper).complement(),
+        (Operator::NotEqual, Some(upper)) => {
+            Range::from_range_bounds(version.clone()..upper).complement()
+        }
         (Operator::LessThanEqual, Some(upper)) => Range::strictly_lower_than(upper),
-        (Operator::GreaterThan, Some(upper)) if version.post().is_some() => Range::higher_than(upper),
+        (Operator::GreaterThan, Some(upper)) if version.post().is_some() => {
+            Range::higher_than(upper)
+        }
         // `<X.postN` excludes only X.postN's own dev releases (pep440_rs's `min` marker
         // would also drop X's pre-releases).
         (Operator::LessThan, Some(_)) if version.post().is_some() && !version.any_prerelease() => {
@@ -103,9 +107,9 @@ pub(crate) fn requires_python_lower_marker(
     let range = specifiers_range(requires_python);
     let (lower, _) = range.bounding_range()?;
     match lower {
-        Bound::Included(v) => Some(python_marker(
-            VersionSpecifier::greater_than_equal_version(v.clone()),
-        )),
+        Bound::Included(v) => Some(python_marker(VersionSpecifier::greater_than_equal_version(
+            v.clone(),
+        ))),
         Bound::Excluded(v) => Some(python_marker(VersionSpecifier::greater_than_version(
             v.clone(),
         ))),
@@ -114,7 +118,9 @@ pub(crate) fn requires_python_lower_marker(
 }
 
 /// The bounds of a requires-python specifier set, for `simplify_python_versions`.
-pub(crate) fn python_bounds(requires_python: Option<&VersionSpecifiers>) -> (Bound<Version>, Bound<Version>) {
+pub(crate) fn python_bounds(
+    requires_python: Option<&VersionSpecifiers>,
+) -> (Bound<Version>, Bound<Version>) {
     let range = specifiers_range(requires_python);
     match range.bounding_range() {
         Some((lower, upper)) => (lower.cloned(), upper.cloned()),
@@ -123,7 +129,10 @@ pub(crate) fn python_bounds(requires_python: Option<&VersionSpecifiers>) -> (Bou
 }
 
 /// Simplifies a marker assuming the project's requires-python holds.
-pub(crate) fn simplify(marker: MarkerTree, bounds: &(Bound<Version>, Bound<Version>)) -> MarkerTree {
+pub(crate) fn simplify(
+    marker: MarkerTree,
+    bounds: &(Bound<Version>, Bound<Version>),
+) -> MarkerTree {
     marker.simplify_python_versions(bounds.0.as_ref(), bounds.1.as_ref())
 }
 
@@ -188,15 +197,15 @@ pub(crate) fn range_to_pep440(range: &Range) -> String {
 }
 
 fn interval_to_pep440(lower: &Bound<Version>, upper: &Bound<Version>) -> String {
-    if let (Bound::Included(l), Bound::Excluded(u)) = (lower, upper) {
-        if exact_upper(l).as_ref() == Some(u) {
-            return format!("=={l}");
-        }
+    if let (Bound::Included(l), Bound::Excluded(u)) = (lower, upper)
+        && exact_upper(l).as_ref() == Some(u)
+    {
+        return format!("=={l}");
     }
-    if let (Bound::Included(l), Bound::Included(u)) = (lower, upper) {
-        if l == u {
-            return format!("=={l}");
-        }
+    if let (Bound::Included(l), Bound::Included(u)) = (lower, upper)
+        && l == u
+    {
+        return format!("=={l}");
     }
     let mut clauses = Vec::new();
     match lower {
@@ -266,10 +275,16 @@ mod tests {
 
     #[test]
     fn ranges_print_as_pep440() {
-        assert_eq!(range_to_pep440(&specifiers_range(Some(&specs(">=1,<2")))), ">=1,<2");
+        assert_eq!(
+            range_to_pep440(&specifiers_range(Some(&specs(">=1,<2")))),
+            ">=1,<2"
+        );
         assert_eq!(range_to_pep440(&specifiers_range(Some(&specs(">1")))), ">1");
         assert_eq!(range_to_pep440(&specifiers_range(None)), "");
-        assert_eq!(range_to_pep440(&specifiers_range(Some(&specs("!=1.5")))), "<1.5 or >=1.5.post0.dev0");
+        assert_eq!(
+            range_to_pep440(&specifiers_range(Some(&specs("!=1.5")))),
+            "<1.5 or >=1.5.post0.dev0"
+        );
     }
 
     #[test]
@@ -286,7 +301,10 @@ mod tests {
     #[test]
     fn requires_python_lower_bound_only() {
         let m = requires_python_lower_marker(Some(&specs(">=3.10,<3.13"))).unwrap();
-        assert_eq!(m, MarkerTree::from_str("python_full_version >= '3.10'").unwrap());
+        assert_eq!(
+            m,
+            MarkerTree::from_str("python_full_version >= '3.10'").unwrap()
+        );
         assert!(requires_python_lower_marker(Some(&specs("<=3.8"))).is_none());
     }
 }

@@ -45,7 +45,9 @@ pub enum ResolveError {
         source: IndexError,
     },
     /// The resolution kept splitting on markers beyond the safety limit.
-    #[error("the resolution split into more than {0} forks; simplify the markers of the requirements")]
+    #[error(
+        "the resolution split into more than {0} forks; simplify the markers of the requirements"
+    )]
     TooManyForks(usize),
     /// The solver thread died (a bug).
     #[error("the resolver thread failed: {0}")]
@@ -72,9 +74,11 @@ pub async fn resolve(
     let input = input.clone();
     let options = options.clone();
     let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || driver::resolve_blocking(&input, index, &options, reporter, runtime))
-        .await
-        .map_err(|e| ResolveError::Internal(e.to_string()))?
+    tokio::task::spawn_blocking(move || {
+        driver::resolve_blocking(&input, index, &options, &reporter, runtime)
+    })
+    .await
+    .map_err(|e| ResolveError::Internal(e.to_string()))?
 }
 
 /// What to resolve: the requirements of each scope and the project's Python range.

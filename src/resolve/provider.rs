@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{ExtraName, MarkerTree, PackageName, Requirement, VersionOrUrl};
-use pubgrub::{Dependencies, DependencyConstraints, DependencyProvider, PackageResolutionStatistics};
+use pubgrub::{
+    Dependencies, DependencyConstraints, DependencyProvider, PackageResolutionStatistics,
+};
 
 use crate::index::{IndexError, PackageVersions};
 use crate::project::Scope;
@@ -204,7 +206,12 @@ impl<'a> Provider<'a> {
         PythonFit::Part(lower)
     }
 
-    fn choose(&self, name: &PackageName, range: &Range, extra: bool) -> Result<Option<Version>, ProviderError> {
+    fn choose(
+        &self,
+        name: &PackageName,
+        range: &Range,
+        extra: bool,
+    ) -> Result<Option<Version>, ProviderError> {
         let Some(versions) = self.versions(name)? else {
             return Ok(None);
         };
@@ -226,10 +233,8 @@ impl<'a> Provider<'a> {
         // then the lock. They never trigger a fork.
         let mut preferred: Vec<&Version> = Vec::new();
         let chosen = self.chosen.borrow().get(name).cloned();
-        if extra {
-            if let Some(v) = &chosen {
-                preferred.push(v);
-            }
+        if extra && let Some(v) = &chosen {
+            preferred.push(v);
         }
         if let Some(vs) = self.fork_preferences.get(name) {
             preferred.extend(vs.iter().rev());
@@ -352,20 +357,27 @@ impl<'a> Provider<'a> {
                 for extra in &requirement.extras {
                     let pkg = Pkg::Extra(requirement.name.clone(), extra.clone());
                     if Some(&pkg) != Some(from) {
-                        add_constraint(&mut constraints, pkg.clone(), Range::singleton(version.clone()));
-                        edges.push(Edge { to: pkg, marker: marker.clone() });
+                        add_constraint(
+                            &mut constraints,
+                            pkg.clone(),
+                            &Range::singleton(version.clone()),
+                        );
+                        edges.push(Edge {
+                            to: pkg,
+                            marker: marker.clone(),
+                        });
                     }
                 }
                 continue;
             }
-            add_constraint(&mut constraints, base.clone(), range.clone());
+            add_constraint(&mut constraints, base.clone(), &range);
             edges.push(Edge {
                 to: base,
                 marker: marker.clone(),
             });
             for extra in &requirement.extras {
                 let pkg = Pkg::Extra(requirement.name.clone(), extra.clone());
-                add_constraint(&mut constraints, pkg.clone(), range.clone());
+                add_constraint(&mut constraints, pkg.clone(), &range);
                 edges.push(Edge {
                     to: pkg,
                     marker: marker.clone(),
@@ -393,7 +405,11 @@ fn usable_file(file: &crate::index::DistFile) -> bool {
                 .iter()
                 .any(|t| t.starts_with("py") || t.starts_with("cp") || t.starts_with("pp"));
             let abi_ok = abi_tags.iter().any(|t| {
-                t == "none" || t == "abi3" || t.starts_with("cp") || t.starts_with("pypy") || t.starts_with("pp")
+                t == "none"
+                    || t == "abi3"
+                    || t.starts_with("cp")
+                    || t.starts_with("pypy")
+                    || t.starts_with("pp")
             });
             python_ok && abi_ok
         }
@@ -408,9 +424,9 @@ enum PythonFit {
 
 type Constraints = BTreeMap<Pkg, Range>;
 
-fn add_constraint(constraints: &mut Constraints, pkg: Pkg, range: Range) {
+fn add_constraint(constraints: &mut Constraints, pkg: Pkg, range: &Range) {
     let entry = constraints.entry(pkg).or_insert_with(Range::full);
-    *entry = entry.intersection(&range);
+    *entry = entry.intersection(range);
 }
 
 /// The version range a requirement allows (URL requirements: any version).
@@ -436,7 +452,12 @@ impl DependencyProvider for Provider<'_> {
     type Err = ProviderError;
     type Priority = Priority;
 
-    fn prioritize(&self, package: &Pkg, range: &Range, stats: &PackageResolutionStatistics) -> Priority {
+    fn prioritize(
+        &self,
+        package: &Pkg,
+        range: &Range,
+        stats: &PackageResolutionStatistics,
+    ) -> Priority {
         let Some(name) = package.name() else {
             return (u8::MAX, u32::MAX, Reverse(0));
         };
@@ -444,7 +465,9 @@ impl DependencyProvider for Provider<'_> {
             Some((std::ops::Bound::Included(lower), std::ops::Bound::Excluded(upper))) => {
                 *upper == lower.clone().with_post(Some(0)).with_dev(Some(0))
             }
-            Some((std::ops::Bound::Included(lower), std::ops::Bound::Included(upper))) => lower == upper,
+            Some((std::ops::Bound::Included(lower), std::ops::Bound::Included(upper))) => {
+                lower == upper
+            }
             _ => false,
         };
         let conflicts = stats.conflict_count();
@@ -455,11 +478,20 @@ impl DependencyProvider for Provider<'_> {
             (false, Pkg::Base(_)) => 2,
             (false, _) => 1,
         };
-        let order = self.discovery.borrow().get(name).copied().unwrap_or(usize::MAX);
+        let order = self
+            .discovery
+            .borrow()
+            .get(name)
+            .copied()
+            .unwrap_or(usize::MAX);
         (class, conflicts, Reverse(order))
     }
 
-    fn choose_version(&self, package: &Pkg, range: &Range) -> Result<Option<Version>, ProviderError> {
+    fn choose_version(
+        &self,
+        package: &Pkg,
+        range: &Range,
+    ) -> Result<Option<Version>, ProviderError> {
         let (name, extra) = match package {
             Pkg::Root => return Ok(Some(Version::new([0]))),
             Pkg::Base(name) => (name, false),
@@ -495,7 +527,9 @@ impl DependencyProvider for Provider<'_> {
                     .map(|(_, r)| (r.marker.clone(), r))
                     .collect();
                 Ok(Dependencies::Available(
-                    self.constraints(package, version, requirements)?.into_iter().collect(),
+                    self.constraints(package, version, requirements)?
+                        .into_iter()
+                        .collect(),
                 ))
             }
             Pkg::Base(name) | Pkg::Extra(name, _) => {
@@ -525,7 +559,11 @@ impl DependencyProvider for Provider<'_> {
                 let mut constraints = self.constraints(package, version, requirements)?;
                 if let Pkg::Extra(..) = package {
                     let base = Pkg::Base(name.clone());
-                    add_constraint(&mut constraints, base.clone(), Range::singleton(version.clone()));
+                    add_constraint(
+                        &mut constraints,
+                        base.clone(),
+                        &Range::singleton(version.clone()),
+                    );
                     self.edges
                         .borrow_mut()
                         .entry((package.clone(), version.clone()))
@@ -535,7 +573,11 @@ impl DependencyProvider for Provider<'_> {
                             marker: MarkerTree::TRUE,
                         });
                 }
-                Ok(Dependencies::Available(constraints.into_iter().collect::<DependencyConstraints<_, _>>()))
+                Ok(Dependencies::Available(
+                    constraints
+                        .into_iter()
+                        .collect::<DependencyConstraints<_, _>>(),
+                ))
             }
         }
     }

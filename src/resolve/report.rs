@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::PackageName;
-use pubgrub::{DefaultStringReporter, DerivationTree, Derived, External, Map, ReportFormatter, Reporter, Term};
+use pubgrub::{
+    DefaultStringReporter, DerivationTree, Derived, External, Map, ReportFormatter, Reporter, Term,
+};
 
 use super::markers::{Range, range_to_pep440};
 use super::provider::{Pkg, Skip};
@@ -21,19 +23,17 @@ pub(crate) struct Formatter<'a> {
 
 /// `a>=1,<2`, `a==1.0`, `a` (any version), `your project`.
 fn pkg_range(pkg: &Pkg, range: &Range) -> String {
-    match pkg {
-        Pkg::Root => "your project".to_string(),
-        _ => {
-            if range == &Range::full() {
-                return pkg.to_string();
-            }
-            let text = range_to_pep440(range);
-            if text.contains(" or ") {
-                format!("{pkg} ({text})")
-            } else {
-                format!("{pkg}{text}")
-            }
-        }
+    if *pkg == Pkg::Root {
+        return "your project".to_string();
+    }
+    if range == &Range::full() {
+        return pkg.to_string();
+    }
+    let text = range_to_pep440(range);
+    if text.contains(" or ") {
+        format!("{pkg} ({text})")
+    } else {
+        format!("{pkg}{text}")
     }
 }
 
@@ -48,10 +48,10 @@ fn subject(pkg: &Pkg, range: &Range) -> String {
 
 impl Formatter<'_> {
     fn no_versions(&self, pkg: &Pkg, range: &Range) -> String {
-        if let Some(name) = pkg.name() {
-            if self.not_found.contains(name) {
-                return format!("{name} was not found in the package index");
-            }
+        if let Some(name) = pkg.name()
+            && self.not_found.contains(name)
+        {
+            return format!("{name} was not found in the package index");
         }
         if range == &Range::full() {
             format!("there is no usable version of {pkg}")
@@ -69,10 +69,10 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
             External::NotRoot(..) => "your project is what is being resolved".to_string(),
             External::NoVersions(pkg, range) => self.no_versions(pkg, range),
             External::FromDependencyOf(p, r, d, dr) => {
-                if let (Pkg::Extra(name, extra), Pkg::Base(base)) = (p, d) {
-                    if name == base {
-                        return format!("{name} with extra {extra} needs the same version of {name}");
-                    }
+                if let (Pkg::Extra(name, extra), Pkg::Base(base)) = (p, d)
+                    && name == base
+                {
+                    return format!("{name} with extra {extra} needs the same version of {name}");
                 }
                 match p {
                     Pkg::Root => format!("your project depends on {}", pkg_range(d, dr)),
@@ -87,7 +87,9 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
         let terms: Vec<_> = terms.iter().collect();
         match terms.as_slice() {
             [] => "no version can be chosen".to_string(),
-            [(Pkg::Root, Term::Positive(_))] => "your project's requirements cannot be satisfied".to_string(),
+            [(Pkg::Root, Term::Positive(_))] => {
+                "your project's requirements cannot be satisfied".to_string()
+            }
             [(pkg, Term::Positive(range))] => format!("{} cannot be used", pkg_range(pkg, range)),
             [(pkg, Term::Negative(range))] => format!("{} is required", pkg_range(pkg, range)),
             [(p1, Term::Positive(r1)), (p2, Term::Negative(r2))]
@@ -202,7 +204,10 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
 }
 
 /// The explanation text of a derivation tree.
-pub(crate) fn explain(tree: &DerivationTree<Pkg, Range, String>, formatter: &Formatter<'_>) -> String {
+pub(crate) fn explain(
+    tree: &DerivationTree<Pkg, Range, String>,
+    formatter: &Formatter<'_>,
+) -> String {
     let mut collapsed = tree.clone();
     collapsed.collapse_no_versions();
     // Collapsing a two-step tree leaves one bare fact ("your project depends on a>1")
@@ -214,11 +219,10 @@ pub(crate) fn explain(tree: &DerivationTree<Pkg, Range, String>, formatter: &For
     DefaultStringReporter::report_with_formatter(tree, formatter)
 }
 
-/// Every `NoVersions` leaf of a tree (and the ranges of dependency edges into packages).
+/// Every `NoVersions` leaf of a tree: the ranges that came up empty.
 fn empty_ranges(tree: &DerivationTree<Pkg, Range, String>, out: &mut Vec<(Pkg, Range)>) {
     match tree {
-        DerivationTree::External(External::NoVersions(pkg, range)) => out.push((pkg.clone(), range.clone())),
-        DerivationTree::External(External::FromDependencyOf(_, _, pkg, range)) => {
+        DerivationTree::External(External::NoVersions(pkg, range)) => {
             out.push((pkg.clone(), range.clone()));
         }
         DerivationTree::External(_) => {}
@@ -243,11 +247,19 @@ pub(crate) fn hints(
     for (pkg, range) in ranges {
         let Some(name) = pkg.name() else { continue };
         if not_found.contains(name) {
-            hints.insert(format!("`{name}` does not exist on the package index; check the spelling"));
+            hints.insert(format!(
+                "`{name}` does not exist on the package index; check the spelling"
+            ));
             continue;
         }
-        let Some(skips) = skipped.get(name) else { continue };
-        let in_range: Vec<(&Version, &Skip)> = skips.iter().rev().filter(|(v, _)| range.contains(*v)).collect();
+        let Some(skips) = skipped.get(name) else {
+            continue;
+        };
+        let in_range: Vec<(&Version, &Skip)> = skips
+            .iter()
+            .rev()
+            .filter(|(v, _)| range.contains(*v))
+            .collect();
         if let Some((v, _)) = in_range.iter().find(|(_, s)| **s == Skip::Prerelease) {
             hints.insert(format!(
                 "{name}=={v} is a pre-release; ask for it explicitly ({name}>={v})"
@@ -258,8 +270,12 @@ pub(crate) fn hints(
                 "{name}=={v} matches but was yanked; pin it exactly ({name}=={v}) to use it anyway"
             ));
         }
-        if let Some((v, Skip::RequiresPython(rp))) = in_range.iter().find(|(_, s)| matches!(s, Skip::RequiresPython(_))) {
-            let project = requires_python.map_or_else(|| "any Python".to_string(), |s| format!("{s}"));
+        if let Some((v, Skip::RequiresPython(rp))) = in_range
+            .iter()
+            .find(|(_, s)| matches!(s, Skip::RequiresPython(_)))
+        {
+            let project =
+                requires_python.map_or_else(|| "any Python".to_string(), |s| format!("{s}"));
             hints.insert(format!(
                 "{name} {v} requires Python {rp} but the project supports {project}: narrow requires-python (for example `{}`) or require an older {name}",
                 lower_bound_spec(rp)
