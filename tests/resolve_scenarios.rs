@@ -748,3 +748,56 @@ fn conflict_explanations_read_as_english() {
         insta::assert_snapshot!("resolve_conflict_explanations", report);
     });
 }
+
+/// An index whose every request fails (or panics), to check errors reach the caller.
+struct BrokenIndex {
+    panic: bool,
+}
+
+impl pinctl::index::PackageIndex for BrokenIndex {
+    fn versions<'a>(
+        &'a self,
+        name: &'a PackageName,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Arc<pinctl::index::PackageVersions>, pinctl::index::IndexError>,
+    > {
+        let panic = self.panic;
+        Box::pin(async move {
+            assert!(!panic, "index bug");
+            Err(pinctl::index::IndexError::Other(format!(
+                "GET https://pypi.example/simple/{name}/ failed: 503"
+            )))
+        })
+    }
+
+    fn metadata<'a>(
+        &'a self,
+        name: &'a PackageName,
+        version: &'a Version,
+    ) -> futures::future::BoxFuture<'a, Result<Arc<Metadata>, pinctl::index::IndexError>> {
+        Box::pin(async move {
+            Err(pinctl::index::IndexError::Other(format!(
+                "no metadata for {name} {version}"
+            )))
+        })
+    }
+}
+
+#[test]
+fn index_failures_name_the_package() {
+    for panic in [false, true] {
+        let result = rt().block_on(resolve(
+            &input(&["flask"], None),
+            Arc::new(BrokenIndex { panic }),
+            &ResolveOptions::default(),
+            Arc::new(NoReporter),
+        ));
+        match result {
+            Err(e @ ResolveError::Fetch { .. }) => {
+                assert_eq!(e.to_string(), "failed to fetch the versions of `flask`");
+            }
+            other => panic!("expected a fetch error, got {other:?}"),
+        }
+    }
+}

@@ -81,7 +81,11 @@ impl Fetcher {
         }
         let this = Arc::clone(self);
         let name = name.clone();
-        self.runtime.spawn(async move {
+        let failed = name.clone();
+        let fail = move |state: &mut State, error| {
+            state.versions.insert(failed, Slot::Ready(Err(error)));
+        };
+        self.spawn_guarded(fail, async move {
             let answer = {
                 let _permit = this.limit.acquire().await;
                 let label = name.to_string();
@@ -110,7 +114,11 @@ impl Fetcher {
             state.metadata.insert(key.clone(), Slot::Pending);
         }
         let this = Arc::clone(self);
-        self.runtime.spawn(async move {
+        let failed = key.clone();
+        let fail = move |state: &mut State, error| {
+            state.metadata.insert(failed, Slot::Ready(Err(error)));
+        };
+        self.spawn_guarded(fail, async move {
             let answer = {
                 let _permit = this.limit.acquire().await;
                 let label = format!("{} {}", key.0, key.1);
@@ -130,6 +138,28 @@ impl Fetcher {
             }
             this.lock().metadata.insert(key, Slot::Ready(answer));
             this.ready.notify_all();
+        });
+    }
+
+    /// Runs `task` on the runtime; if it panics (a bug in an index implementation), `fail`
+    /// records an error so the solver thread does not wait forever.
+    fn spawn_guarded<F>(
+        self: &Arc<Self>,
+        fail: impl FnOnce(&mut State, Arc<IndexError>) + Send + 'static,
+        task: F,
+    ) where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let handle = self.runtime.spawn(task);
+        let this = Arc::clone(self);
+        self.runtime.spawn(async move {
+            if let Err(error) = handle.await {
+                let error = Arc::new(IndexError::Other(format!(
+                    "an index request failed: {error}"
+                )));
+                fail(&mut this.lock(), error);
+                this.ready.notify_all();
+            }
         });
     }
 
