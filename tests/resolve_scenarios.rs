@@ -11,6 +11,10 @@
 //!
 //! Scoring follows the scenario harness: satisfiable scenarios must resolve and contain
 //! every expected `name==version`; unsatisfiable ones must fail.
+//!
+//! `PINCTL_SCENARIO_DUMP=FILE cargo test --test resolve_scenarios packse` appends each
+//! resolution as `category/name.toml<TAB>name==version ...` to FILE, for comparing the
+//! exact version sets with uv's (`../shared/scenarios/uv-reference.json`).
 
 // The pass table is the point of the scenario test.
 #![allow(clippy::print_stderr)]
@@ -18,6 +22,7 @@
 mod common;
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -299,6 +304,24 @@ fn run_scenario(path: &Path, runtime: &tokio::runtime::Runtime) -> Outcome {
         &ResolveOptions::default(),
         Arc::new(NoReporter),
     ));
+    if let (Ok(resolution), Ok(dump)) = (&result, std::env::var("PINCTL_SCENARIO_DUMP")) {
+        let line = format!(
+            "{category}/{name}.toml\t{}\n",
+            resolution
+                .packages
+                .iter()
+                .map(|p| format!("{}=={}", p.name, p.version))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dump)
+            .unwrap()
+            .write_all(line.as_bytes())
+            .unwrap();
+    }
     let (pass, reason) = match (&result, scenario.expected.satisfiable) {
         (Ok(resolution), true) => {
             let mut missing = Vec::new();
@@ -423,9 +446,10 @@ fn forks_on_sys_platform() {
         .collect();
     assert_eq!(
         forks,
+        // The branch with an upper bound (`a<2`) is solved first.
         [
-            "sys_platform == 'linux'",
             "sys_platform == 'darwin'",
+            "sys_platform == 'linux'",
             "sys_platform != 'darwin' and sys_platform != 'linux'"
         ]
     );
@@ -800,4 +824,24 @@ fn index_failures_name_the_package() {
             other => panic!("expected a fetch error, got {other:?}"),
         }
     }
+}
+
+#[test]
+fn later_forks_reuse_earlier_versions() {
+    // uv's fork-allows-non-conflicting-non-overlapping-dependencies: the `a<2` branch is
+    // solved first and the `a>=1` branch keeps its choice, so one version of `a` is locked.
+    let mut index = IndexBuilder::default();
+    index.simple("a", "1.0.0", &[]).simple("a", "2.0.0", &[]);
+    let input = input(
+        &[
+            "a>=1 ; sys_platform == 'linux'",
+            "a<2 ; sys_platform == 'darwin'",
+        ],
+        Some(">=3.12"),
+    );
+    let resolution = resolve_ok(&index, &input, &ResolveOptions::default());
+    assert_eq!(
+        pins(&resolution),
+        ["a==1.0.0 ; sys_platform == 'darwin' or sys_platform == 'linux'"]
+    );
 }

@@ -325,9 +325,14 @@ impl<'a> Provider<'a> {
                 }
             }
             if fork_needed {
+                // Branches whose requirement has an upper bound are solved first: their
+                // choices are then preferred by the others, which keeps versions few (the
+                // order uv uses too).
+                let mut ordered: Vec<&(MarkerTree, Range)> = entries.iter().collect();
+                ordered.sort_by_key(|(_, range)| !has_upper_bound(range));
                 let mut forks = vec![self.fork.clone()];
                 let mut seen: Vec<&MarkerTree> = Vec::new();
-                for (marker, _) in entries {
+                for (marker, _) in ordered {
                     if seen.contains(&marker) {
                         continue;
                     }
@@ -423,6 +428,12 @@ enum PythonFit {
 }
 
 type Constraints = BTreeMap<Pkg, Range>;
+
+fn has_upper_bound(range: &Range) -> bool {
+    range
+        .bounding_range()
+        .is_some_and(|(_, upper)| !matches!(upper, std::ops::Bound::Unbounded))
+}
 
 fn add_constraint(constraints: &mut Constraints, pkg: Pkg, range: &Range) {
     let entry = constraints.entry(pkg).or_insert_with(Range::full);
