@@ -845,3 +845,39 @@ fn later_forks_reuse_earlier_versions() {
         ["a==1.0.0 ; sys_platform == 'darwin' or sys_platform == 'linux'"]
     );
 }
+
+#[test]
+fn wide_graph_resolves() {
+    // 150 packages with 20 versions each, each depending on the next three with ranges,
+    // some platform-specific: a smoke test for the solver loop and the marker walk.
+    let mut index = IndexBuilder::default();
+    let n = 150;
+    for i in 0..n {
+        for v in 0..20 {
+            let deps: Vec<String> = (1..=3)
+                .filter(|d| i + d < n)
+                .map(|d| {
+                    if d == 3 {
+                        format!("p{} >={}; sys_platform == 'linux'", i + d, v / 2)
+                    } else {
+                        format!("p{} >={}", i + d, v / 2)
+                    }
+                })
+                .collect();
+            let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+            index.simple(&format!("p{i}"), &format!("{v}.0"), &deps);
+        }
+    }
+    let resolution = resolve_ok(
+        &index,
+        &input(&["p0"], Some(">=3.10")),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(resolution.packages.len(), n);
+    assert!(
+        resolution
+            .packages
+            .iter()
+            .all(|p| p.version.to_string() == "19.0")
+    );
+}

@@ -189,6 +189,32 @@ pub(crate) fn or(a: &MarkerTree, b: &MarkerTree) -> MarkerTree {
 /// A range written as PEP 440 for messages: `>=1.0,<2.0`, `==1.0.0`, `` (any version);
 /// a union of intervals is joined with ` or `.
 pub(crate) fn range_to_pep440(range: &Range) -> String {
+    // Holes of exactly one version (`!=X`) keep the whole range on one line.
+    let segments: Vec<_> = range.iter().collect();
+    let mut excluded = Vec::new();
+    for pair in segments.windows(2) {
+        match (pair[0].1, pair[1].0) {
+            (Bound::Excluded(x), Bound::Included(y)) if exact_upper(x).as_ref() == Some(y) => {
+                excluded.push(format!("!={x}"));
+            }
+            _ => {
+                excluded.clear();
+                break;
+            }
+        }
+    }
+    if let (Some(first), Some(last)) = (segments.first(), segments.last())
+        && segments.len() > 1
+        && excluded.len() == segments.len() - 1
+    {
+        let outer = interval_to_pep440(first.0, last.1);
+        let mut clauses: Vec<String> = Vec::new();
+        if !outer.is_empty() {
+            clauses.push(outer);
+        }
+        clauses.extend(excluded);
+        return clauses.join(",");
+    }
     let mut parts = Vec::new();
     for (lower, upper) in range.iter() {
         parts.push(interval_to_pep440(lower, upper));
@@ -283,7 +309,7 @@ mod tests {
         assert_eq!(range_to_pep440(&specifiers_range(None)), "");
         assert_eq!(
             range_to_pep440(&specifiers_range(Some(&specs("!=1.5")))),
-            "<1.5 or >=1.5.post0.dev0"
+            "!=1.5"
         );
     }
 
