@@ -18,7 +18,7 @@ use super::graph::{self, SolvedFork};
 use super::markers::{self, exact_pins, mentions_prerelease, requires_python_marker};
 use super::provider::{Pkg, Policy, Provider, ProviderError};
 use super::report;
-use super::{Resolution, ResolveError, ResolveInput, ResolveOptions, Upgrade};
+use super::{Resolution, ResolutionStrategy, ResolveError, ResolveInput, ResolveOptions, Upgrade};
 
 /// More solver runs than this means the markers keep splitting: give up.
 const MAX_SOLVES: usize = 256;
@@ -88,7 +88,15 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
         })
         .map(|(name, versions)| (name.clone(), versions.clone()))
         .collect();
+    let lowest = match options.resolution {
+        ResolutionStrategy::Highest => None,
+        ResolutionStrategy::Lowest => Some(std::collections::HashSet::new()),
+        ResolutionStrategy::LowestDirect => {
+            Some(root.iter().map(|(_, r)| r.name.clone()).collect())
+        }
+    };
     Policy {
+        lowest,
         root,
         prerelease_opt_in,
         exact_pins: pins,

@@ -104,6 +104,18 @@ pub enum Upgrade {
     Packages(BTreeSet<PackageName>),
 }
 
+/// Which version of a package the resolver tries first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ResolutionStrategy {
+    /// The newest allowed version (the default).
+    #[default]
+    Highest,
+    /// The oldest allowed version of every package (to test lower bounds).
+    Lowest,
+    /// The oldest allowed version of the direct dependencies, the newest of the others.
+    LowestDirect,
+}
+
 /// Policy knobs for one resolution.
 #[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {
@@ -111,6 +123,8 @@ pub struct ResolveOptions {
     /// Versions in the existing lock, tried first (a package may be locked at several
     /// versions when the lock forks).
     pub preferences: BTreeMap<PackageName, Vec<Version>>,
+    /// Newest or oldest versions first.
+    pub resolution: ResolutionStrategy,
 }
 
 /// A dependency edge of a resolved package.

@@ -101,6 +101,9 @@ pub(crate) struct Policy {
     pub(crate) exact_pins: HashMap<PackageName, Vec<Range>>,
     /// The lock's versions (already filtered by `--upgrade`).
     pub(crate) lock_preferences: HashMap<PackageName, Vec<Version>>,
+    /// Try the lowest version first: `Some(empty)` for every package, `Some(names)` for
+    /// these (the direct dependencies), `None` for the newest first.
+    pub(crate) lowest: Option<HashSet<PackageName>>,
 }
 
 /// One solver run: a fork marker and what earlier forks chose.
@@ -215,13 +218,20 @@ impl<'a> Provider<'a> {
         let Some(versions) = self.versions(name)? else {
             return Ok(None);
         };
-        let available = || {
-            versions
-                .versions
-                .iter()
-                .rev()
-                .filter(|(v, _)| range.contains(*v))
-        };
+        let mut in_range: Vec<_> = versions
+            .versions
+            .iter()
+            .filter(|(v, _)| range.contains(*v))
+            .collect();
+        if !self
+            .policy
+            .lowest
+            .as_ref()
+            .is_some_and(|names| names.is_empty() || names.contains(name))
+        {
+            in_range.reverse();
+        }
+        let available = || in_range.iter().copied();
         let prerelease_ok = self.policy.prerelease_opt_in.contains(name)
             || !available().any(|(v, files)| {
                 !v.any_prerelease()
