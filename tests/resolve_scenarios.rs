@@ -887,3 +887,20 @@ fn wide_graph_resolves() {
             .all(|p| p.version.to_string() == "19.0")
     );
 }
+
+#[test]
+fn without_requires_python_no_python_forks() {
+    let mut index = IndexBuilder::default();
+    index.add(
+        "a",
+        "1.0",
+        &VersionSpec {
+            requires_python: Some(">=3.8"),
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    let resolution = resolve_ok(&index, &input(&["a"], None), &ResolveOptions::default());
+    assert_eq!(pins(&resolution), ["a==1.0"]);
+    assert!(resolution.forks.is_empty());
+}

@@ -96,6 +96,7 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
         }
     };
     Policy {
+        python_known: input.requires_python.is_some(),
         lowest,
         root,
         prerelease_opt_in,

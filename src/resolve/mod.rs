@@ -86,7 +86,8 @@ pub async fn resolve(
 pub struct ResolveInput {
     /// The project's own name, when it has one (never locked as a package).
     pub project_name: Option<PackageName>,
-    /// `requires-python`; `None` means any Python 3.
+    /// `requires-python`; `None` means any Python 3, and then packages' Requires-Python
+    /// is not checked (there is no range to check it against).
     pub requires_python: Option<VersionSpecifiers>,
     /// Requirements per scope (production, each group, each extra).
     pub scopes: BTreeMap<Scope, Vec<Requirement>>,

@@ -104,6 +104,9 @@ pub(crate) struct Policy {
     /// Try the lowest version first: `Some(empty)` for every package, `Some(names)` for
     /// these (the direct dependencies), `None` for the newest first.
     pub(crate) lowest: Option<HashSet<PackageName>>,
+    /// Whether the project declares requires-python. Without it there is no range to
+    /// check Requires-Python against (every bound would split the lock), so it is ignored.
+    pub(crate) python_known: bool,
 }
 
 /// One solver run: a fork marker and what earlier forks chose.
@@ -197,6 +200,9 @@ impl<'a> Provider<'a> {
     /// How a version's Requires-Python relates to the fork: fully compatible, compatible
     /// with part of it (the marker of that part), or not at all.
     fn python_fit(&self, requires_python: Option<&VersionSpecifiers>) -> PythonFit {
+        if !self.policy.python_known {
+            return PythonFit::All;
+        }
         let Some(lower) = requires_python_lower_marker(requires_python) else {
             return PythonFit::All;
         };
