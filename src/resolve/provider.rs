@@ -528,13 +528,16 @@ impl DependencyProvider for Provider<'_> {
         if conflicts >= RESTART_AFTER_CONFLICTS && !self.boosted.contains(name) {
             return Err(ProviderError::Restart(name.clone()));
         }
-        let chosen = self.choose(name, range, extra)?;
-        if let Some(v) = &chosen {
-            debug_assert!(range.contains(v));
-            if !extra {
-                self.chosen.borrow_mut().insert(name.clone(), v.clone());
-                self.fetcher.request_metadata(name, v);
-            }
+        // pubgrub panics on a version outside the range; `choose` only returns versions
+        // it checked against `range`, and this keeps that promise explicit.
+        let chosen = self
+            .choose(name, range, extra)?
+            .filter(|v| range.contains(v));
+        if let Some(v) = &chosen
+            && !extra
+        {
+            self.chosen.borrow_mut().insert(name.clone(), v.clone());
+            self.fetcher.request_metadata(name, v);
         }
         Ok(chosen)
     }
