@@ -6,20 +6,88 @@
 //! only through [`PackageIndex`](crate::index::PackageIndex). Never prints: progress goes
 //! through [`Reporter`](crate::reporter::Reporter).
 
+mod driver;
+mod fetch;
+mod graph;
+mod markers;
+mod provider;
+mod report;
+
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{MarkerTree, PackageName, Requirement};
 
-use crate::index::VersionFiles;
+use crate::index::{IndexError, PackageIndex, VersionFiles};
 use crate::project::Scope;
+use crate::reporter::Reporter;
+
+/// Why a resolution failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    /// The requirements cannot all hold: `explanation` is plain English (several lines),
+    /// `hints` suggest fixes (pre-releases, yanked versions, requires-python, typos).
+    #[error("{explanation}")]
+    NoSolution {
+        explanation: String,
+        hints: Vec<String>,
+    },
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// The index failed while the resolver was fetching `package` (and `version`'s metadata).
+    #[error("failed to fetch {}", fetch_label(package, version.as_ref()))]
+    Fetch {
+        package: PackageName,
+        version: Option<Version>,
+        #[source]
+        source: IndexError,
+    },
+    /// The resolution kept splitting on markers beyond the safety limit.
+    #[error(
+        "the resolution split into more than {0} forks; simplify the markers of the requirements"
+    )]
+    TooManyForks(usize),
+    /// The solver thread died (a bug).
+    #[error("the resolver thread failed: {0}")]
+    Internal(String),
+}
+
+fn fetch_label(package: &PackageName, version: Option<&Version>) -> String {
+    match version {
+        Some(version) => format!("the metadata of `{package}` {version}"),
+        None => format!("the versions of `{package}`"),
+    }
+}
+
+/// Resolves every scope of `input` together into one universal [`Resolution`].
+///
+/// The solver runs on a blocking thread; index requests run concurrently on the current
+/// tokio runtime (which must be running: call this from async code).
+pub async fn resolve(
+    input: &ResolveInput,
+    index: Arc<dyn PackageIndex>,
+    options: &ResolveOptions,
+    reporter: Arc<dyn Reporter>,
+) -> Result<Resolution, ResolveError> {
+    let input = input.clone();
+    let options = options.clone();
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        driver::resolve_blocking(&input, index, &options, &reporter, runtime)
+    })
+    .await
+    .map_err(|e| ResolveError::Internal(e.to_string()))?
+}
 
 /// What to resolve: the requirements of each scope and the project's Python range.
 #[derive(Debug, Clone, Default)]
 pub struct ResolveInput {
     /// The project's own name, when it has one (never locked as a package).
     pub project_name: Option<PackageName>,
-    /// `requires-python`; `None` means any Python 3.
+    /// `requires-python`; `None` means any Python 3, and then packages' Requires-Python
+    /// is not checked (there is no range to check it against).
     pub requires_python: Option<VersionSpecifiers>,
     /// Requirements per scope (production, each group, each extra).
     pub scopes: BTreeMap<Scope, Vec<Requirement>>,
@@ -37,6 +105,18 @@ pub enum Upgrade {
     Packages(BTreeSet<PackageName>),
 }
 
+/// Which version of a package the resolver tries first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ResolutionStrategy {
+    /// The newest allowed version (the default).
+    #[default]
+    Highest,
+    /// The oldest allowed version of every package (to test lower bounds).
+    Lowest,
+    /// The oldest allowed version of the direct dependencies, the newest of the others.
+    LowestDirect,
+}
+
 /// Policy knobs for one resolution.
 #[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {
@@ -44,6 +124,8 @@ pub struct ResolveOptions {
     /// Versions in the existing lock, tried first (a package may be locked at several
     /// versions when the lock forks).
     pub preferences: BTreeMap<PackageName, Vec<Version>>,
+    /// Newest or oldest versions first.
+    pub resolution: ResolutionStrategy,
 }
 
 /// A dependency edge of a resolved package.

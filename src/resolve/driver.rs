@@ -1,0 +1,219 @@
+//! The fork loop: runs pubgrub once per marker fork on the blocking thread, carries the
+//! versions chosen by earlier forks into later ones, and turns solver failures into
+//! [`ResolveError`]s. Building the final [`Resolution`] is `graph.rs`'s job.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use pep440_rs::Version;
+use pep508_rs::{MarkerTree, PackageName, Requirement, VersionOrUrl};
+use pubgrub::PubGrubError;
+
+use crate::index::PackageIndex;
+use crate::project::Scope;
+use crate::reporter::Reporter;
+
+use super::fetch::{Fetcher, copy_error};
+use super::graph::{self, SolvedFork};
+use super::markers::{self, exact_pins, mentions_prerelease, requires_python_marker};
+use super::provider::{Pkg, Policy, Provider, ProviderError};
+use super::report;
+use super::{Resolution, ResolutionStrategy, ResolveError, ResolveInput, ResolveOptions, Upgrade};
+
+/// More solver runs than this means the markers keep splitting: give up.
+const MAX_SOLVES: usize = 256;
+
+/// The root requirements with the project's own extras expanded (`myproject[test]` in a
+/// dependency group means "the `test` extra's requirements").
+fn root_requirements(input: &ResolveInput) -> Vec<(Scope, Requirement)> {
+    let mut out = Vec::new();
+    for (scope, requirements) in &input.scopes {
+        for requirement in requirements {
+            expand(input, scope, requirement, &MarkerTree::TRUE, &mut out, 0);
+        }
+    }
+    out
+}
+
+fn expand(
+    input: &ResolveInput,
+    scope: &Scope,
+    requirement: &Requirement,
+    marker: &MarkerTree,
+    out: &mut Vec<(Scope, Requirement)>,
+    depth: usize,
+) {
+    let mut requirement = requirement.clone();
+    requirement.marker = markers::and(&requirement.marker, marker);
+    if input.project_name.as_ref() != Some(&requirement.name) {
+        out.push((scope.clone(), requirement));
+        return;
+    }
+    if depth > 8 {
+        return;
+    }
+    for extra in &requirement.extras {
+        if let Some(inner) = input.scopes.get(&Scope::Extra(extra.clone())) {
+            for r in inner {
+                expand(input, scope, r, &requirement.marker, out, depth + 1);
+            }
+        }
+    }
+}
+
+fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
+    let root = root_requirements(input);
+    let mut prerelease_opt_in = std::collections::HashSet::new();
+    let mut pins: HashMap<PackageName, Vec<markers::Range>> = HashMap::new();
+    for (_, requirement) in &root {
+        if let Some(VersionOrUrl::VersionSpecifier(specifiers)) = &requirement.version_or_url {
+            if mentions_prerelease(Some(specifiers)) {
+                prerelease_opt_in.insert(requirement.name.clone());
+            }
+            let exact = exact_pins(Some(specifiers));
+            if !exact.is_empty() {
+                pins.entry(requirement.name.clone())
+                    .or_default()
+                    .extend(exact);
+            }
+        }
+    }
+    let lock_preferences = options
+        .preferences
+        .iter()
+        .filter(|(name, _)| match &options.upgrade {
+            Upgrade::None => true,
+            Upgrade::All => false,
+            Upgrade::Packages(names) => !names.contains(*name),
+        })
+        .map(|(name, versions)| (name.clone(), versions.clone()))
+        .collect();
+    let lowest = match options.resolution {
+        ResolutionStrategy::Highest => None,
+        ResolutionStrategy::Lowest => Some(std::collections::HashSet::new()),
+        ResolutionStrategy::LowestDirect => {
+            Some(root.iter().map(|(_, r)| r.name.clone()).collect())
+        }
+    };
+    Policy {
+        python_known: input.requires_python.is_some(),
+        lowest,
+        root,
+        prerelease_opt_in,
+        exact_pins: pins,
+        lock_preferences,
+    }
+}
+
+pub(crate) fn resolve_blocking(
+    input: &ResolveInput,
+    index: Arc<dyn PackageIndex>,
+    options: &ResolveOptions,
+    reporter: &Arc<dyn Reporter>,
+    runtime: tokio::runtime::Handle,
+) -> Result<Resolution, ResolveError> {
+    let policy = policy(input, options);
+    let fetcher = Fetcher::new(
+        index,
+        Arc::clone(reporter),
+        runtime,
+        policy.lock_preferences.clone(),
+    );
+    let base = requires_python_marker(input.requires_python.as_ref());
+    let mut pending = vec![base.clone()];
+    let mut solved: Vec<SolvedFork> = Vec::new();
+    let mut fork_preferences: HashMap<PackageName, Vec<Version>> = HashMap::new();
+    let mut boosted = std::collections::HashSet::new();
+    let mut solves = 0;
+    while let Some(fork) = pending.pop() {
+        solves += 1;
+        if solves > MAX_SOLVES {
+            return Err(ResolveError::TooManyForks(MAX_SOLVES));
+        }
+        let provider = Provider::new(
+            &fetcher,
+            &policy,
+            fork.clone(),
+            &fork_preferences,
+            true,
+            &boosted,
+        );
+        match pubgrub::resolve(&provider, Pkg::Root, Version::new([0])) {
+            Ok(selection) => {
+                let solution: HashMap<Pkg, Version> = selection.into_iter().collect();
+                let edges = provider.edges.take();
+                drop(provider);
+                for (pkg, version) in &solution {
+                    if let Pkg::Base(name) = pkg {
+                        let seen = fork_preferences.entry(name.clone()).or_default();
+                        if !seen.contains(version) {
+                            seen.push(version.clone());
+                        }
+                    }
+                }
+                solved.push(SolvedFork {
+                    marker: fork,
+                    solution,
+                    edges,
+                });
+            }
+            Err(PubGrubError::NoSolution(tree)) => {
+                let not_found = provider.not_found.borrow();
+                let formatter = report::Formatter {
+                    not_found: &not_found,
+                };
+                let mut explanation = report::explain(&tree, &formatter);
+                if fork != base {
+                    let bounds = markers::python_bounds(input.requires_python.as_ref());
+                    let shown = markers::simplify(fork.clone(), &bounds);
+                    if let Some(text) = shown.try_to_string() {
+                        explanation = format!("For environments where `{text}`:\n{explanation}");
+                    }
+                }
+                let hints = report::hints(
+                    &tree,
+                    &provider.skipped.borrow(),
+                    &not_found,
+                    input.requires_python.as_ref(),
+                );
+                return Err(ResolveError::NoSolution { explanation, hints });
+            }
+            Err(
+                PubGrubError::ErrorChoosingVersion { source, .. }
+                | PubGrubError::ErrorRetrievingDependencies { source, .. },
+            ) => match source {
+                ProviderError::Fork(forks) => {
+                    tracing::debug!("forking into {} branches", forks.len());
+                    pending.extend(forks.into_iter().rev());
+                }
+                ProviderError::Restart(name) => {
+                    tracing::debug!("`{name}` keeps conflicting; solving again with it first");
+                    drop(provider);
+                    boosted.insert(name);
+                    pending.push(fork);
+                }
+                ProviderError::Index {
+                    package,
+                    version,
+                    source,
+                } => {
+                    return Err(ResolveError::Fetch {
+                        package,
+                        version,
+                        source: copy_error(&source),
+                    });
+                }
+            },
+            Err(PubGrubError::ErrorInShouldCancel(e)) => {
+                return Err(ResolveError::Internal(e.to_string()));
+            }
+        }
+    }
+    Ok(graph::build(
+        input,
+        &policy,
+        &fetcher,
+        &solved,
+        reporter.as_ref(),
+    ))
+}

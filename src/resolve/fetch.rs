@@ -1,0 +1,241 @@
+//! The bridge between the synchronous solver and the asynchronous index.
+//!
+//! pubgrub runs on a blocking thread and asks for version lists and metadata; each
+//! question becomes a task on the tokio runtime, deduplicated in a shared map, and the
+//! solver waits on a condition variable until the answer is there. The fetcher also
+//! prefetches: a version list triggers the metadata of its likely candidate, and
+//! metadata triggers the version lists of its dependencies, so the network stays busy
+//! while the solver thinks. It makes no resolution decisions.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+use pep440_rs::Version;
+use pep508_rs::PackageName;
+use tokio::sync::Semaphore;
+
+use crate::index::{IndexError, Metadata, PackageIndex, PackageVersions};
+use crate::reporter::Reporter;
+
+use super::markers::restrict_extras;
+
+/// How many index requests may be in flight at once.
+const MAX_IN_FLIGHT: usize = 50;
+
+/// A finished request: the answer or the (shared) error.
+pub(crate) type Answer<T> = Result<Arc<T>, Arc<IndexError>>;
+
+enum Slot<T> {
+    Pending,
+    Ready(Answer<T>),
+}
+
+#[derive(Default)]
+struct State {
+    versions: HashMap<PackageName, Slot<PackageVersions>>,
+    metadata: HashMap<(PackageName, Version), Slot<Metadata>>,
+}
+
+/// Shared, deduplicating access to the index for the solver thread.
+pub(crate) struct Fetcher {
+    index: Arc<dyn PackageIndex>,
+    reporter: Arc<dyn Reporter>,
+    runtime: tokio::runtime::Handle,
+    limit: Arc<Semaphore>,
+    state: Mutex<State>,
+    ready: Condvar,
+    /// Versions to prefetch first (the lock's), by package.
+    preferences: HashMap<PackageName, Vec<Version>>,
+}
+
+impl Fetcher {
+    pub(crate) fn new(
+        index: Arc<dyn PackageIndex>,
+        reporter: Arc<dyn Reporter>,
+        runtime: tokio::runtime::Handle,
+        preferences: HashMap<PackageName, Vec<Version>>,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            index,
+            reporter,
+            runtime,
+            limit: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            state: Mutex::new(State::default()),
+            ready: Condvar::new(),
+            preferences,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts fetching the version list of `name` unless it is known or in flight.
+    pub(crate) fn request_versions(self: &Arc<Self>, name: &PackageName) {
+        {
+            let mut state = self.lock();
+            if state.versions.contains_key(name) {
+                return;
+            }
+            state.versions.insert(name.clone(), Slot::Pending);
+        }
+        let this = Arc::clone(self);
+        let name = name.clone();
+        let failed = name.clone();
+        let fail = move |state: &mut State, error| {
+            state.versions.insert(failed, Slot::Ready(Err(error)));
+        };
+        self.spawn_guarded(fail, async move {
+            let answer = {
+                let _permit = this.limit.acquire().await;
+                let label = name.to_string();
+                this.reporter.on_request_start(&label);
+                let answer = this.index.versions(&name).await;
+                this.reporter.on_request_done(&label);
+                answer
+            };
+            let answer = answer.map_err(Arc::new);
+            if let Ok(versions) = &answer {
+                this.prefetch_candidate(versions);
+            }
+            this.lock().versions.insert(name, Slot::Ready(answer));
+            this.ready.notify_all();
+        });
+    }
+
+    /// Starts fetching the metadata of `name` `version` unless known or in flight.
+    pub(crate) fn request_metadata(self: &Arc<Self>, name: &PackageName, version: &Version) {
+        let key = (name.clone(), version.clone());
+        {
+            let mut state = self.lock();
+            if state.metadata.contains_key(&key) {
+                return;
+            }
+            state.metadata.insert(key.clone(), Slot::Pending);
+        }
+        let this = Arc::clone(self);
+        let failed = key.clone();
+        let fail = move |state: &mut State, error| {
+            state.metadata.insert(failed, Slot::Ready(Err(error)));
+        };
+        self.spawn_guarded(fail, async move {
+            let answer = {
+                let _permit = this.limit.acquire().await;
+                let label = format!("{} {}", key.0, key.1);
+                this.reporter.on_request_start(&label);
+                let answer = this.index.metadata(&key.0, &key.1).await;
+                this.reporter.on_request_done(&label);
+                answer
+            };
+            let answer = answer.map_err(Arc::new);
+            if let Ok(metadata) = &answer {
+                // Dependencies that apply without extras will almost surely be needed.
+                for requirement in &metadata.requires_dist {
+                    if !restrict_extras(&requirement.marker, &[]).is_false() {
+                        this.request_versions(&requirement.name);
+                    }
+                }
+            }
+            this.lock().metadata.insert(key, Slot::Ready(answer));
+            this.ready.notify_all();
+        });
+    }
+
+    /// Runs `task` on the runtime; if it panics (a bug in an index implementation), `fail`
+    /// records an error so the solver thread does not wait forever.
+    fn spawn_guarded<F>(
+        self: &Arc<Self>,
+        fail: impl FnOnce(&mut State, Arc<IndexError>) + Send + 'static,
+        task: F,
+    ) where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let handle = self.runtime.spawn(task);
+        let this = Arc::clone(self);
+        self.runtime.spawn(async move {
+            if let Err(error) = handle.await {
+                let error = Arc::new(IndexError::Other(format!(
+                    "an index request failed: {error}"
+                )));
+                fail(&mut this.lock(), error);
+                this.ready.notify_all();
+            }
+        });
+    }
+
+    /// Prefetches the metadata of the version the solver will most likely try first.
+    fn prefetch_candidate(self: &Arc<Self>, versions: &PackageVersions) {
+        let preferred = self.preferences.get(&versions.name).and_then(|preferred| {
+            preferred
+                .iter()
+                .rev()
+                .find(|v| versions.versions.contains_key(*v))
+        });
+        let candidate = preferred.or_else(|| {
+            versions
+                .versions
+                .iter()
+                .rev()
+                .find(|(v, files)| {
+                    !v.any_prerelease() && !files.files.is_empty() && files.yanked().is_none()
+                })
+                .map(|(v, _)| v)
+        });
+        if let Some(candidate) = candidate {
+            self.request_metadata(&versions.name, candidate);
+        }
+    }
+
+    /// The version list of `name`, waiting for it if needed.
+    pub(crate) fn versions(self: &Arc<Self>, name: &PackageName) -> Answer<PackageVersions> {
+        self.request_versions(name);
+        let mut state = self.lock();
+        loop {
+            if let Some(Slot::Ready(answer)) = state.versions.get(name) {
+                return answer.clone();
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// The metadata of `name` `version`, waiting for it if needed.
+    pub(crate) fn metadata(
+        self: &Arc<Self>,
+        name: &PackageName,
+        version: &Version,
+    ) -> Answer<Metadata> {
+        self.request_metadata(name, version);
+        let key = (name.clone(), version.clone());
+        let mut state = self.lock();
+        loop {
+            if let Some(Slot::Ready(answer)) = state.metadata.get(&key) {
+                return answer.clone();
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// A copy of an index error (the shared original stays in the cache).
+pub(crate) fn copy_error(error: &IndexError) -> IndexError {
+    match error {
+        IndexError::NotFound(name) => IndexError::NotFound(name.clone()),
+        IndexError::Offline { what } => IndexError::Offline { what: what.clone() },
+        IndexError::NeedsBuild {
+            name,
+            version,
+            reason,
+        } => IndexError::NeedsBuild {
+            name: name.clone(),
+            version: version.clone(),
+            reason: reason.clone(),
+        },
+        IndexError::Other(message) => IndexError::Other(message.clone()),
+    }
+}

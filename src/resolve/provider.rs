@@ -1,0 +1,614 @@
+//! The pubgrub [`DependencyProvider`] for one fork of a universal resolution.
+//!
+//! Owns the version-selection policy (preferences, pre-releases, yanked files,
+//! Requires-Python against the fork's Python range) and the translation of Requires-Dist
+//! into solver terms (`package[extra]` virtual packages, markers filtered against the
+//! fork). When a fork is needed it stops the solver with [`ProviderError::Fork`]; the
+//! driver in `mod.rs` re-runs it per branch. Never prints.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use pep440_rs::{Version, VersionSpecifiers};
+use pep508_rs::{ExtraName, MarkerTree, PackageName, Requirement, VersionOrUrl};
+use pubgrub::{
+    Dependencies, DependencyConstraints, DependencyProvider, PackageResolutionStatistics,
+};
+
+use crate::index::{IndexError, PackageVersions};
+use crate::project::Scope;
+
+use super::fetch::Fetcher;
+use super::markers::{
+    Range, and, overlaps, requires_python_lower_marker, restrict_extras, specifiers_range,
+};
+
+/// A node of the solver's graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Pkg {
+    /// The project itself (all scopes at once).
+    Root,
+    /// A real package.
+    Base(PackageName),
+    /// `name[extra]`: pinned to the base's version, adds the extra's requirements.
+    Extra(PackageName, ExtraName),
+}
+
+impl Pkg {
+    pub(crate) fn name(&self) -> Option<&PackageName> {
+        match self {
+            Pkg::Root => None,
+            Pkg::Base(name) | Pkg::Extra(name, _) => Some(name),
+        }
+    }
+}
+
+impl fmt::Display for Pkg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pkg::Root => f.write_str("your project"),
+            Pkg::Base(name) => write!(f, "{name}"),
+            Pkg::Extra(name, extra) => write!(f, "{name}[{extra}]"),
+        }
+    }
+}
+
+/// Why the solver had to stop.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ProviderError {
+    /// The resolution must split into these markers (already intersected with the fork).
+    #[error("the resolution forks")]
+    Fork(Vec<MarkerTree>),
+    /// A package keeps conflicting: solve the fork again with it decided earlier.
+    #[error("`{0}` keeps conflicting")]
+    Restart(PackageName),
+    /// The index failed for a reason other than "no such package".
+    #[error("fetching `{package}` failed")]
+    Index {
+        package: PackageName,
+        version: Option<Version>,
+        source: Arc<IndexError>,
+    },
+}
+
+/// Why a version was passed over; kept for hints in error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Skip {
+    Prerelease,
+    Yanked,
+    /// Its Requires-Python excludes (part of) the project's Python range.
+    RequiresPython(VersionSpecifiers),
+    /// No file at all.
+    NoFiles,
+}
+
+/// A dependency edge as read from metadata, with its marker (extras decided).
+#[derive(Debug, Clone)]
+pub(crate) struct Edge {
+    pub(crate) to: Pkg,
+    pub(crate) marker: MarkerTree,
+}
+
+/// Facts shared by every fork: the root requirements and the version policy inputs.
+pub(crate) struct Policy {
+    pub(crate) root: Vec<(Scope, Requirement)>,
+    /// Packages whose first-party specifiers name a pre-release.
+    pub(crate) prerelease_opt_in: HashSet<PackageName>,
+    /// First-party `==` pins (they allow yanked versions).
+    pub(crate) exact_pins: HashMap<PackageName, Vec<Range>>,
+    /// The lock's versions (already filtered by `--upgrade`).
+    pub(crate) lock_preferences: HashMap<PackageName, Vec<Version>>,
+    /// Try the lowest version first: `Some(empty)` for every package, `Some(names)` for
+    /// these (the direct dependencies), `None` for the newest first.
+    pub(crate) lowest: Option<HashSet<PackageName>>,
+    /// Whether the project declares requires-python. Without it there is no range to
+    /// check Requires-Python against (every bound would split the lock), so it is ignored.
+    pub(crate) python_known: bool,
+}
+
+/// One solver run: a fork marker and what earlier forks chose.
+pub(crate) struct Provider<'a> {
+    pub(crate) fetcher: &'a Arc<Fetcher>,
+    pub(crate) policy: &'a Policy,
+    pub(crate) fork: MarkerTree,
+    /// Versions chosen by forks solved earlier (preferred, to keep versions few).
+    pub(crate) fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
+    /// Whether Requires-Python forks are still allowed (guard against runaway splits).
+    pub(crate) allow_forks: bool,
+    /// Packages that conflicted repeatedly in an earlier run: decided before the others.
+    pub(crate) boosted: &'a HashSet<PackageName>,
+    pub(crate) conflicts: RefCell<HashMap<PackageName, u32>>,
+    pub(crate) discovery: RefCell<HashMap<PackageName, usize>>,
+    pub(crate) chosen: RefCell<HashMap<PackageName, Version>>,
+    pub(crate) edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
+    pub(crate) skipped: RefCell<BTreeMap<PackageName, BTreeMap<Version, Skip>>>,
+    pub(crate) not_found: RefCell<HashSet<PackageName>>,
+}
+
+impl<'a> Provider<'a> {
+    pub(crate) fn new(
+        fetcher: &'a Arc<Fetcher>,
+        policy: &'a Policy,
+        fork: MarkerTree,
+        fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
+        allow_forks: bool,
+        boosted: &'a HashSet<PackageName>,
+    ) -> Self {
+        let provider = Self {
+            fetcher,
+            policy,
+            fork,
+            fork_preferences,
+            allow_forks,
+            boosted,
+            conflicts: RefCell::default(),
+            discovery: RefCell::default(),
+            chosen: RefCell::default(),
+            edges: RefCell::default(),
+            skipped: RefCell::default(),
+            not_found: RefCell::default(),
+        };
+        for (_, requirement) in &policy.root {
+            provider.discover(&requirement.name);
+        }
+        provider
+    }
+
+    fn discover(&self, name: &PackageName) {
+        let mut discovery = self.discovery.borrow_mut();
+        let next = discovery.len();
+        discovery.entry(name.clone()).or_insert(next);
+        self.fetcher.request_versions(name);
+    }
+
+    fn skip(&self, name: &PackageName, version: &Version, why: Skip) {
+        self.skipped
+            .borrow_mut()
+            .entry(name.clone())
+            .or_default()
+            .insert(version.clone(), why);
+    }
+
+    fn versions(&self, name: &PackageName) -> Result<Option<Arc<PackageVersions>>, ProviderError> {
+        match self.fetcher.versions(name) {
+            Ok(versions) => Ok(Some(versions)),
+            Err(error) => {
+                if let IndexError::NotFound(_) = *error {
+                    self.not_found.borrow_mut().insert(name.clone());
+                    Ok(None)
+                } else {
+                    Err(ProviderError::Index {
+                        package: name.clone(),
+                        version: None,
+                        source: error,
+                    })
+                }
+            }
+        }
+    }
+
+    fn is_exact_pin(&self, name: &PackageName, version: &Version) -> bool {
+        self.policy
+            .exact_pins
+            .get(name)
+            .is_some_and(|pins| pins.iter().any(|pin| pin.contains(version)))
+    }
+
+    /// How a version's Requires-Python relates to the fork: fully compatible, compatible
+    /// with part of it (the marker of that part), or not at all.
+    fn python_fit(&self, requires_python: Option<&VersionSpecifiers>) -> PythonFit {
+        if !self.policy.python_known {
+            return PythonFit::All;
+        }
+        let Some(lower) = requires_python_lower_marker(requires_python) else {
+            return PythonFit::All;
+        };
+        if !overlaps(&self.fork, &lower) {
+            return PythonFit::None;
+        }
+        if !overlaps(&self.fork, &lower.negate()) {
+            return PythonFit::All;
+        }
+        PythonFit::Part(lower)
+    }
+
+    fn choose(
+        &self,
+        name: &PackageName,
+        range: &Range,
+        extra: bool,
+    ) -> Result<Option<Version>, ProviderError> {
+        let Some(versions) = self.versions(name)? else {
+            return Ok(None);
+        };
+        let mut in_range: Vec<_> = versions
+            .versions
+            .iter()
+            .filter(|(v, _)| range.contains(*v))
+            .collect();
+        if !self
+            .policy
+            .lowest
+            .as_ref()
+            .is_some_and(|names| names.is_empty() || names.contains(name))
+        {
+            in_range.reverse();
+        }
+        let available = || in_range.iter().copied();
+        let prerelease_ok = self.policy.prerelease_opt_in.contains(name)
+            || !available().any(|(v, files)| {
+                !v.any_prerelease()
+                    && files.files.iter().any(usable_file)
+                    && (files.yanked().is_none() || self.is_exact_pin(name, v))
+            });
+
+        // Preferred versions first: the base's choice (for `name[extra]`), earlier forks,
+        // then the lock. They never trigger a fork.
+        let mut preferred: Vec<&Version> = Vec::new();
+        let chosen = self.chosen.borrow().get(name).cloned();
+        if extra && let Some(v) = &chosen {
+            preferred.push(v);
+        }
+        if let Some(vs) = self.fork_preferences.get(name) {
+            preferred.extend(vs.iter().rev());
+        }
+        if let Some(vs) = self.policy.lock_preferences.get(name) {
+            preferred.extend(vs.iter().rev());
+        }
+        for v in preferred {
+            let Some(files) = versions.versions.get(v) else {
+                continue;
+            };
+            if !range.contains(v) || !files.files.iter().any(usable_file) {
+                continue;
+            }
+            if files.yanked().is_some() && !self.is_exact_pin(name, v) {
+                continue;
+            }
+            if matches!(self.python_fit(files.requires_python()), PythonFit::All) {
+                return Ok(Some(v.clone()));
+            }
+        }
+
+        // Stable versions first; pre-releases only when the user asked for them or no
+        // stable version is in range.
+        let stable = available().filter(|(v, _)| !v.any_prerelease());
+        let pre = available().filter(|(v, _)| v.any_prerelease());
+        for (v, files) in stable.chain(pre) {
+            if files.files.is_empty() || !files.files.iter().any(usable_file) {
+                self.skip(name, v, Skip::NoFiles);
+                continue;
+            }
+            if v.any_prerelease() && !prerelease_ok {
+                self.skip(name, v, Skip::Prerelease);
+                continue;
+            }
+            if files.yanked().is_some() && !self.is_exact_pin(name, v) {
+                self.skip(name, v, Skip::Yanked);
+                continue;
+            }
+            match self.python_fit(files.requires_python()) {
+                PythonFit::All => return Ok(Some(v.clone())),
+                PythonFit::None => {
+                    if let Some(rp) = files.requires_python() {
+                        self.skip(name, v, Skip::RequiresPython(rp.clone()));
+                    }
+                }
+                PythonFit::Part(lower) => {
+                    if self.allow_forks {
+                        let upper = and(&self.fork, &lower);
+                        let rest = and(&self.fork, &lower.negate());
+                        return Err(ProviderError::Fork(vec![upper, rest]));
+                    }
+                    if let Some(rp) = files.requires_python() {
+                        self.skip(name, v, Skip::RequiresPython(rp.clone()));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Turns requirements (already filtered to this fork) into solver constraints, or asks
+    /// for a fork when marker-disjoint requirements on one package disagree.
+    fn constraints(
+        &self,
+        from: &Pkg,
+        version: &Version,
+        requirements: Vec<(MarkerTree, &Requirement)>,
+    ) -> Result<Constraints, ProviderError> {
+        // Group by package to find conflicting, marker-disjoint requirements.
+        let mut by_name: BTreeMap<&PackageName, Vec<(MarkerTree, Range)>> = BTreeMap::new();
+        for (marker, requirement) in &requirements {
+            by_name
+                .entry(&requirement.name)
+                .or_default()
+                .push((marker.clone(), requirement_range(requirement)));
+        }
+        for entries in by_name.values() {
+            if entries.len() < 2 {
+                continue;
+            }
+            let mut fork_needed = false;
+            for (i, (m1, r1)) in entries.iter().enumerate() {
+                for (m2, r2) in &entries[i + 1..] {
+                    if r1 != r2 && !overlaps(&and(m1, &self.fork), m2) {
+                        fork_needed = true;
+                    }
+                }
+            }
+            if fork_needed {
+                // Branches whose requirement has an upper bound are solved first: their
+                // choices are then preferred by the others, which keeps versions few (the
+                // order uv uses too).
+                let mut ordered: Vec<&(MarkerTree, Range)> = entries.iter().collect();
+                ordered.sort_by_key(|(_, range)| !has_upper_bound(range));
+                let mut forks = vec![self.fork.clone()];
+                let mut seen: Vec<&MarkerTree> = Vec::new();
+                for (marker, _) in ordered {
+                    if seen.contains(&marker) {
+                        continue;
+                    }
+                    seen.push(marker);
+                    forks = forks
+                        .into_iter()
+                        .flat_map(|f| [and(&f, marker), and(&f, &marker.negate())])
+                        .filter(|f| !f.is_false())
+                        .collect();
+                }
+                if forks.len() > 1 {
+                    return Err(ProviderError::Fork(forks));
+                }
+            }
+        }
+
+        let mut constraints = Constraints::new();
+        let mut edges = Vec::new();
+        let self_name = from.name();
+        for (marker, requirement) in requirements {
+            let range = requirement_range(requirement);
+            let base = Pkg::Base(requirement.name.clone());
+            self.discover(&requirement.name);
+            if self_name == Some(&requirement.name) {
+                // A package naming itself (usually `pkg[a]` asking for `pkg[b]`): only
+                // its extras matter, pinned to this very version.
+                for extra in &requirement.extras {
+                    let pkg = Pkg::Extra(requirement.name.clone(), extra.clone());
+                    if Some(&pkg) != Some(from) {
+                        add_constraint(
+                            &mut constraints,
+                            pkg.clone(),
+                            &Range::singleton(version.clone()),
+                        );
+                        edges.push(Edge {
+                            to: pkg,
+                            marker: marker.clone(),
+                        });
+                    }
+                }
+                continue;
+            }
+            add_constraint(&mut constraints, base.clone(), &range);
+            edges.push(Edge {
+                to: base,
+                marker: marker.clone(),
+            });
+            for extra in &requirement.extras {
+                let pkg = Pkg::Extra(requirement.name.clone(), extra.clone());
+                add_constraint(&mut constraints, pkg.clone(), &range);
+                edges.push(Edge {
+                    to: pkg,
+                    marker: marker.clone(),
+                });
+            }
+        }
+        self.edges
+            .borrow_mut()
+            .insert((from.clone(), version.clone()), edges);
+        Ok(constraints)
+    }
+}
+
+/// Whether a file can be installed somewhere: any sdist, or a wheel for CPython/PyPy
+/// (`py*`/`cp*`/`pp*` Python tag, `none`/`abi3`/CPython/PyPy ABI tag).
+fn usable_file(file: &crate::index::DistFile) -> bool {
+    match &file.kind {
+        crate::index::FileKind::Sdist => true,
+        crate::index::FileKind::Wheel {
+            python_tags,
+            abi_tags,
+            ..
+        } => {
+            let python_ok = python_tags
+                .iter()
+                .any(|t| t.starts_with("py") || t.starts_with("cp") || t.starts_with("pp"));
+            let abi_ok = abi_tags.iter().any(|t| {
+                t == "none"
+                    || t == "abi3"
+                    || t.starts_with("cp")
+                    || t.starts_with("pypy")
+                    || t.starts_with("pp")
+            });
+            python_ok && abi_ok
+        }
+    }
+}
+
+enum PythonFit {
+    All,
+    Part(MarkerTree),
+    None,
+}
+
+type Constraints = BTreeMap<Pkg, Range>;
+
+fn has_upper_bound(range: &Range) -> bool {
+    range
+        .bounding_range()
+        .is_some_and(|(_, upper)| !matches!(upper, std::ops::Bound::Unbounded))
+}
+
+fn add_constraint(constraints: &mut Constraints, pkg: Pkg, range: &Range) {
+    let entry = constraints.entry(pkg).or_insert_with(Range::full);
+    *entry = entry.intersection(range);
+}
+
+/// The version range a requirement allows (URL requirements: any version).
+pub(crate) fn requirement_range(requirement: &Requirement) -> Range {
+    match &requirement.version_or_url {
+        Some(VersionOrUrl::VersionSpecifier(specifiers)) => specifiers_range(Some(specifiers)),
+        _ => Range::full(),
+    }
+}
+
+/// A package that conflicted this often is decided earlier in a fresh run (pubgrub 0.4
+/// cannot reorder decisions already made), as uv does.
+const RESTART_AFTER_CONFLICTS: u32 = 5;
+
+/// Priority: root, then exact pins, then packages that keep conflicting, then discovery order.
+type Priority = (u8, u32, Reverse<usize>);
+
+impl DependencyProvider for Provider<'_> {
+    type P = Pkg;
+    type V = Version;
+    type VS = Range;
+    type M = String;
+    type Err = ProviderError;
+    type Priority = Priority;
+
+    fn prioritize(
+        &self,
+        package: &Pkg,
+        range: &Range,
+        stats: &PackageResolutionStatistics,
+    ) -> Priority {
+        let Some(name) = package.name() else {
+            return (u8::MAX, u32::MAX, Reverse(0));
+        };
+        let exact = match range.bounding_range() {
+            Some((std::ops::Bound::Included(lower), std::ops::Bound::Excluded(upper))) => {
+                *upper == lower.clone().with_post(Some(0)).with_dev(Some(0))
+            }
+            Some((std::ops::Bound::Included(lower), std::ops::Bound::Included(upper))) => {
+                lower == upper
+            }
+            _ => false,
+        };
+        let conflicts = stats.conflict_count();
+        self.conflicts.borrow_mut().insert(name.clone(), conflicts);
+        let class = match (exact, package) {
+            (true, _) => 4,
+            (false, _) if self.boosted.contains(name) => 3,
+            (false, Pkg::Base(_)) => 2,
+            (false, _) => 1,
+        };
+        let order = self
+            .discovery
+            .borrow()
+            .get(name)
+            .copied()
+            .unwrap_or(usize::MAX);
+        (class, conflicts, Reverse(order))
+    }
+
+    fn choose_version(
+        &self,
+        package: &Pkg,
+        range: &Range,
+    ) -> Result<Option<Version>, ProviderError> {
+        let (name, extra) = match package {
+            Pkg::Root => return Ok(Some(Version::new([0]))),
+            Pkg::Base(name) => (name, false),
+            Pkg::Extra(name, _) => (name, true),
+        };
+        let conflicts = self.conflicts.borrow().get(name).copied().unwrap_or(0);
+        if conflicts >= RESTART_AFTER_CONFLICTS && !self.boosted.contains(name) {
+            return Err(ProviderError::Restart(name.clone()));
+        }
+        // pubgrub panics on a version outside the range; `choose` only returns versions
+        // it checked against `range`, and this keeps that promise explicit.
+        let chosen = self
+            .choose(name, range, extra)?
+            .filter(|v| range.contains(v));
+        if let Some(v) = &chosen
+            && !extra
+        {
+            self.chosen.borrow_mut().insert(name.clone(), v.clone());
+            self.fetcher.request_metadata(name, v);
+        }
+        Ok(chosen)
+    }
+
+    fn get_dependencies(
+        &self,
+        package: &Pkg,
+        version: &Version,
+    ) -> Result<Dependencies<Pkg, Range, String>, ProviderError> {
+        match package {
+            Pkg::Root => {
+                let requirements = self
+                    .policy
+                    .root
+                    .iter()
+                    .filter(|(_, r)| overlaps(&r.marker, &self.fork))
+                    .map(|(_, r)| (r.marker.clone(), r))
+                    .collect();
+                Ok(Dependencies::Available(
+                    self.constraints(package, version, requirements)?
+                        .into_iter()
+                        .collect(),
+                ))
+            }
+            Pkg::Base(name) | Pkg::Extra(name, _) => {
+                let metadata = self.fetcher.metadata(name, version).map_err(|source| {
+                    ProviderError::Index {
+                        package: name.clone(),
+                        version: Some(version.clone()),
+                        source,
+                    }
+                })?;
+                let active: Vec<ExtraName> = match package {
+                    Pkg::Extra(_, extra) => vec![extra.clone()],
+                    _ => Vec::new(),
+                };
+                let mut requirements = Vec::new();
+                for requirement in &metadata.requires_dist {
+                    let marker = restrict_extras(&requirement.marker, &active);
+                    if marker.is_false() || !overlaps(&marker, &self.fork) {
+                        continue;
+                    }
+                    if !active.is_empty() && !restrict_extras(&requirement.marker, &[]).is_false() {
+                        // Already a dependency of the base package.
+                        continue;
+                    }
+                    requirements.push((marker, requirement));
+                }
+                let mut constraints = self.constraints(package, version, requirements)?;
+                if let Pkg::Extra(..) = package {
+                    let base = Pkg::Base(name.clone());
+                    add_constraint(
+                        &mut constraints,
+                        base.clone(),
+                        &Range::singleton(version.clone()),
+                    );
+                    self.edges
+                        .borrow_mut()
+                        .entry((package.clone(), version.clone()))
+                        .or_default()
+                        .push(Edge {
+                            to: base,
+                            marker: MarkerTree::TRUE,
+                        });
+                }
+                Ok(Dependencies::Available(
+                    constraints
+                        .into_iter()
+                        .collect::<DependencyConstraints<_, _>>(),
+                ))
+            }
+        }
+    }
+}
