@@ -13,6 +13,7 @@ pub mod export;
 pub mod index;
 pub mod lock;
 pub mod printer;
+pub mod progress;
 pub mod project;
 pub mod reporter;
 pub mod resolve;
