@@ -72,7 +72,7 @@ fn condition(marker: &MarkerTree) -> String {
         .map_or_else(|| "true".to_owned(), |m| quote(&m))
 }
 
-fn render_package(out: &mut String, package: &LockedPackage) {
+fn render_package(out: &mut String, package: &LockedPackage, tool: bool) {
     out.push_str("[[packages]]\n");
     let _ = writeln!(out, "name = {}", quote(package.name.as_ref()));
     let _ = writeln!(out, "version = {}", quote(&package.version.to_string()));
@@ -106,6 +106,10 @@ fn render_package(out: &mut String, package: &LockedPackage) {
         let wheels: Vec<String> = package.wheels.iter().map(file_table).collect();
         let _ = writeln!(out, "wheels = {}", block_list(&wheels));
     }
+    if !tool {
+        out.push('\n');
+        return;
+    }
     out.push_str("\n[packages.tool.pinctl]\n");
     let mut groups = Vec::new();
     let mut extras = Vec::new();
@@ -135,6 +139,19 @@ fn render_requirements(out: &mut String, key: &str, reqs: &[String]) {
 impl Lock {
     /// The canonical pylock.toml text.
     pub fn to_toml(&self) -> String {
+        self.render(true)
+    }
+
+    /// The text of a single-use lock: like [`Lock::to_toml`] without pinctl's tool tables
+    /// (an export is not a lock pinctl re-reads).
+    pub fn to_toml_single_use(&self) -> String {
+        let mut text = self.render(false);
+        text.truncate(text.trim_end().len());
+        text.push('\n');
+        text
+    }
+
+    fn render(&self, tool_tables: bool) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "lock-version = {}", quote(super::LOCK_VERSION));
         if let Some(requires) = &self.requires_python {
@@ -153,7 +170,10 @@ impl Lock {
         let _ = writeln!(out, "created-by = {}", quote(&self.created_by));
         out.push('\n');
         for package in &self.packages {
-            render_package(&mut out, package);
+            render_package(&mut out, package, tool_tables);
+        }
+        if !tool_tables {
+            return out;
         }
         let tool = &self.tool;
         out.push_str("[tool.pinctl]\n");
