@@ -48,6 +48,20 @@ fn lock_text_is_canonical() {
 }
 
 #[test]
+fn packages_no_scope_needs_are_left_out() {
+    let mut resolution = sample_resolution();
+    resolution.packages.push(package(
+        "orphan",
+        "1.0",
+        &[],
+        &[],
+        vec![file("https://x", "orphan-1.0.tar.gz", None, 1)],
+    ));
+    let lock = build_lock(&resolution, &inputs("https://pypi.example.org/simple"));
+    assert!(lock.packages.iter().all(|p| p.name.as_ref() != "orphan"));
+}
+
+#[test]
 fn files_for_unsupported_pythons_are_dropped() {
     let lock = sample_lock();
     let numpy = lock

@@ -20,9 +20,12 @@ pub fn build_lock(resolution: &Resolution, inputs: &LockInputs) -> Lock {
             .or(resolution.requires_python.as_ref()),
     );
     let index = inputs.index();
+    // A package no scope needs would get no marker, and an installer would then install
+    // it everywhere: leave it out.
     let mut packages: Vec<LockedPackage> = resolution
         .packages
         .iter()
+        .filter(|p| p.needed_by.values().any(|m| !m.is_false()))
         .map(|p| locked_package(p, &project, &index))
         .collect();
     packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
