@@ -335,3 +335,153 @@ fn pip_and_uv_install_exactly_the_selected_scopes() {
         ["alpha", "delta", "linuxonly", "shared"]
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+    /// Damaged lock files give an error (or, when the damage is harmless, a lock), never a panic.
+    #[test]
+    fn reader_never_panics(edits in proptest::collection::vec((0usize..100_000, 0usize..12), 1..4)) {
+        let mut text = sample_lock().to_toml().into_bytes();
+        let alphabet = b"\"'=[]{},a1\n.";
+        for (at, what) in edits {
+            let at = at % text.len();
+            if what == 11 {
+                text.remove(at);
+            } else {
+                text.insert(at, alphabet[what % alphabet.len()]);
+            }
+        }
+        let text = String::from_utf8_lossy(&text);
+        let _ = Lock::from_toml(&text, Path::new("pylock.toml"));
+    }
+}
+
+/// The marker pinctl writes selects, under `packaging`'s PEP 751 evaluation, exactly what
+/// the per-scope conditions say, for every combination of scope conditions, selection
+/// and environment.
+#[test]
+fn written_markers_mean_what_the_scopes_say() {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+
+    use pep508_rs::{MarkerEnvironment, MarkerEnvironmentBuilder, MarkerTree};
+    use pinctl::lock::{pep751_marker, selection_marker};
+
+    let prod_conditions = [
+        None,
+        Some(""),
+        Some("sys_platform == 'win32'"),
+        Some("python_version < '3.11' or sys_platform == 'linux'"),
+    ];
+    let dev_conditions = [
+        None,
+        Some(""),
+        Some("sys_platform == 'linux'"),
+        Some("sys_platform == 'win32' or python_version >= '3.12'"),
+    ];
+    let socks_conditions = [
+        None,
+        Some(""),
+        Some("sys_platform == 'win32' and python_version >= '3.11'"),
+    ];
+    let envs = [
+        ("linux", "3.10.4"),
+        ("win32", "3.12.1"),
+        ("darwin", "3.11.0"),
+    ];
+    let selections: [&[Scope]; 4] = [
+        &[Scope::Production],
+        &[Scope::Production, dev()],
+        &[Scope::Production, extra("socks")],
+        &[dev()],
+    ];
+
+    let env = |platform: &str, python: &str| -> MarkerEnvironment {
+        MarkerEnvironment::try_from(MarkerEnvironmentBuilder {
+            implementation_name: "cpython",
+            implementation_version: python,
+            os_name: "posix",
+            platform_machine: "x86_64",
+            platform_python_implementation: "CPython",
+            platform_release: "",
+            platform_system: "",
+            platform_version: "",
+            python_full_version: python,
+            python_version: &python[..python.rfind('.').unwrap()],
+            sys_platform: platform,
+        })
+        .unwrap()
+    };
+    // One line per case for Python: marker \t platform \t python \t groups \t extras \t expected
+    let mut cases = String::new();
+    for prod in prod_conditions {
+        for dev_c in dev_conditions {
+            for socks in socks_conditions {
+                let mut needed = BTreeMap::new();
+                for (scope, cond) in [
+                    (Scope::Production, prod),
+                    (dev(), dev_c),
+                    (extra("socks"), socks),
+                ] {
+                    if let Some(c) = cond {
+                        needed.insert(
+                            scope,
+                            if c.is_empty() {
+                                MarkerTree::TRUE
+                            } else {
+                                marker(c)
+                            },
+                        );
+                    }
+                }
+                if needed.is_empty() {
+                    continue;
+                }
+                let written = pep751_marker(&needed).unwrap_or_default();
+                for selection in selections {
+                    // Installers install production always (it has no clause): `--only-group`
+                    // is an export-only selection.
+                    if !selection.contains(&Scope::Production) {
+                        continue;
+                    }
+                    let groups = if selection.contains(&dev()) {
+                        "dev"
+                    } else {
+                        ""
+                    };
+                    let extras = if selection.contains(&extra("socks")) {
+                        "socks"
+                    } else {
+                        ""
+                    };
+                    for (platform, python) in envs {
+                        let expected = selection_marker(&needed, selection)
+                            .is_some_and(|m| m.evaluate(&env(platform, python), &[]));
+                        let _ = writeln!(
+                            cases,
+                            "{written}\t{platform}\t{python}\t{groups}\t{extras}\t{expected}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cases.tsv");
+    std::fs::write(&path, &cases).unwrap();
+    let out = run(Command::new(test_venv().join("bin/python")).arg("-c").arg(
+        "import sys\nfrom packaging.markers import Marker\nbad = 0\nn = 0\n\
+         for line in open(sys.argv[1]):\n\
+         \x20   m, plat, py, groups, extras, expected = line.rstrip('\\n').split('\\t')\n\
+         \x20   env = {'sys_platform': plat, 'python_full_version': py, 'python_version': py.rsplit('.', 1)[0],\n\
+         \x20          'dependency_groups': frozenset(filter(None, [groups])), 'extras': frozenset(filter(None, [extras]))}\n\
+         \x20   got = (not m) or Marker(m).evaluate(env, context='lock_file')\n\
+         \x20   n += 1\n\
+         \x20   if str(got).lower() != expected:\n\
+         \x20       bad += 1\n\
+         \x20       print('MISMATCH', repr(m), plat, py, groups, extras, 'packaging:', got, 'pinctl:', expected)\n\
+         print(n, 'cases', bad, 'mismatches')",
+    ).arg(&path));
+    assert!(out.trim_end().ends_with(" 0 mismatches"), "{out}");
+}

@@ -47,7 +47,10 @@ fn tag_range(tag: &str, abi3: bool) -> Option<Ranges<Version>> {
     if implementation == "py" || abi3 {
         Some(Ranges::between(low, next_major))
     } else {
-        Some(Ranges::between(low, Version::new([major, minor + 1])))
+        Some(Ranges::between(
+            low,
+            Version::new([major, minor.checked_add(1)?]),
+        ))
     }
 }
 
@@ -112,6 +115,7 @@ mod tests {
         assert!(ok(&["py38"], &["none"]));
         assert!(!ok(&["pp39"], &["pypy39_pp73"]));
         assert!(ok(&["graalpy"], &["none"]));
+        assert!(ok(&["cp318446744073709551615"], &["none"]));
         let old = python_range(Some(&VersionSpecifiers::from_str(">=3.8,<3.10").unwrap()));
         assert!(!python_tag_compatible(
             &tags(&["cp310"]),
