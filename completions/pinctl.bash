@@ -22,6 +22,9 @@ _pinctl() {
             pinctl,completions)
                 cmd="pinctl__subcmd__completions"
                 ;;
+            pinctl,export)
+                cmd="pinctl__subcmd__export"
+                ;;
             pinctl,help)
                 cmd="pinctl__subcmd__help"
                 ;;
@@ -30,6 +33,9 @@ _pinctl() {
                 ;;
             pinctl__subcmd__help,completions)
                 cmd="pinctl__subcmd__help__subcmd__completions"
+                ;;
+            pinctl__subcmd__help,export)
+                cmd="pinctl__subcmd__help__subcmd__export"
                 ;;
             pinctl__subcmd__help,help)
                 cmd="pinctl__subcmd__help__subcmd__help"
@@ -41,7 +47,7 @@ _pinctl() {
 
     case "${cmd}" in
         pinctl)
-            opts="-q -v -h -V --quiet --verbose --color --directory --no-progress --help --version check completions help"
+            opts="-q -v -h -V --quiet --verbose --color --directory --no-progress --help --version check completions export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -122,8 +128,54 @@ _pinctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pinctl__subcmd__export)
+            opts="-o -q -v -h -V --prod --group --extra --only-group --all-groups --all-extras --format --output --no-hashes --no-header --annotate --frozen --quiet --verbose --color --directory --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --only-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "requirements-txt pylock" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --directory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pinctl__subcmd__help)
-            opts="check completions help"
+            opts="check completions export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +203,20 @@ _pinctl() {
             return 0
             ;;
         pinctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinctl__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -35,6 +35,7 @@ complete -c pinctl -n "__fish_pinctl_needs_command" -s h -l help -d 'Print help'
 complete -c pinctl -n "__fish_pinctl_needs_command" -s V -l version -d 'Print version'
 complete -c pinctl -n "__fish_pinctl_needs_command" -f -a "check" -d 'Lint version specifiers: unpinned, unbounded, loose, wildcard'
 complete -c pinctl -n "__fish_pinctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c pinctl -n "__fish_pinctl_needs_command" -f -a "export" -d 'Write requirements.txt (or a single-use pylock.toml) from pylock.toml'
 complete -c pinctl -n "__fish_pinctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'file:line:col, the source line and a caret'
 json\t'One JSON document on stdout (schema: docs/check-json.md)'
@@ -78,6 +79,29 @@ complete -c pinctl -n "__fish_pinctl_using_subcommand completions" -s v -l verbo
 complete -c pinctl -n "__fish_pinctl_using_subcommand completions" -l no-progress -d 'Never show progress bars'
 complete -c pinctl -n "__fish_pinctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c pinctl -n "__fish_pinctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c pinctl -n "__fish_pinctl_using_subcommand help; and not __fish_seen_subcommand_from check completions help" -f -a "check" -d 'Lint version specifiers: unpinned, unbounded, loose, wildcard'
-complete -c pinctl -n "__fish_pinctl_using_subcommand help; and not __fish_seen_subcommand_from check completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pinctl -n "__fish_pinctl_using_subcommand help; and not __fish_seen_subcommand_from check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l group -d 'Add dependency group G to the production set (repeatable)' -r
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l extra -d 'Add extra E to the production set (repeatable)' -r
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l only-group -d 'Export only dependency group G, without the production set (repeatable)' -r
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l format -d 'Output format' -r -f -a "requirements-txt\t'A pip requirements file with `--hash` lines (`pip install --require-hashes -r`)'
+pylock\t'A single-use PEP 751 pylock.toml of the selection'"
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l directory -d 'The project to act on (the directory holding pyproject.toml)' -r -F
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l prod -d 'Export the production dependencies only (the default without a selection flag)'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l all-groups -d 'Add every dependency group to the production set'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l all-extras -d 'Add every extra to the production set'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l no-hashes -d 'Leave out the `--hash` lines (requirements-txt only)'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l no-header -d 'Leave out the header comment naming the command that regenerates the file'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l annotate -d 'Add `# via` lines saying which package or project file needs each package (requirements-txt only)'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l frozen -d 'Export the lock as it is, without checking that it matches pyproject.toml'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -s q -l quiet -d 'Print only errors (and the data a command writes to stdout)'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -s v -l verbose -d 'More detail on stderr; repeat for debug logs (-vv)'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -l no-progress -d 'Never show progress bars'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pinctl -n "__fish_pinctl_using_subcommand export" -s V -l version -d 'Print version'
+complete -c pinctl -n "__fish_pinctl_using_subcommand help; and not __fish_seen_subcommand_from check completions export help" -f -a "check" -d 'Lint version specifiers: unpinned, unbounded, loose, wildcard'
+complete -c pinctl -n "__fish_pinctl_using_subcommand help; and not __fish_seen_subcommand_from check completions export help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pinctl -n "__fish_pinctl_using_subcommand help; and not __fish_seen_subcommand_from check completions export help" -f -a "export" -d 'Write requirements.txt (or a single-use pylock.toml) from pylock.toml'
+complete -c pinctl -n "__fish_pinctl_using_subcommand help; and not __fish_seen_subcommand_from check completions export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

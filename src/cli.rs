@@ -52,6 +52,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Show or clear the cache of index pages and package metadata.
     Cache(CacheCommandArgs),
+    /// Write requirements.txt (or a single-use pylock.toml) from pylock.toml.
+    ///
+    /// Without a selection flag this exports the production set: exactly what
+    /// `pip install -r pylock.toml` installs. Reads only pylock.toml (and pyproject.toml
+    /// to check that the lock is fresh); never the network.
+    Export(ExportArgs),
 }
 
 /// `pinctl check`
@@ -127,4 +133,53 @@ pub enum CacheCommand {
     Dir,
     /// Remove everything pinctl cached (index pages and metadata).
     Clean,
+/// `pinctl export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export the production dependencies only (the default without a selection flag).
+    #[arg(help_heading = "Selection", long, conflicts_with_all = ["group", "extra", "only_group", "all_groups", "all_extras"])]
+    pub prod: bool,
+    /// Add dependency group G to the production set (repeatable).
+    #[arg(help_heading = "Selection", long, value_name = "G")]
+    pub group: Vec<String>,
+    /// Add extra E to the production set (repeatable).
+    #[arg(help_heading = "Selection", long, value_name = "E")]
+    pub extra: Vec<String>,
+    /// Export only dependency group G, without the production set (repeatable).
+    #[arg(help_heading = "Selection", long, value_name = "G", conflicts_with_all = ["group", "extra", "all_groups", "all_extras"])]
+    pub only_group: Vec<String>,
+    /// Add every dependency group to the production set.
+    #[arg(help_heading = "Selection", long, conflicts_with = "group")]
+    pub all_groups: bool,
+    /// Add every extra to the production set.
+    #[arg(help_heading = "Selection", long, conflicts_with = "extra")]
+    pub all_extras: bool,
+    /// Output format.
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = ExportFormat::RequirementsTxt)]
+    pub format: ExportFormat,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(help_heading = "Output", short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Leave out the `--hash` lines (requirements-txt only).
+    #[arg(long, help_heading = "Output")]
+    pub no_hashes: bool,
+    /// Leave out the header comment naming the command that regenerates the file.
+    #[arg(long, help_heading = "Output")]
+    pub no_header: bool,
+    /// Add `# via` lines saying which package or project file needs each package
+    /// (requirements-txt only).
+    #[arg(long, help_heading = "Output")]
+    pub annotate: bool,
+    /// Export the lock as it is, without checking that it matches pyproject.toml.
+    #[arg(long)]
+    pub frozen: bool,
+}
+
+/// `export --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A pip requirements file with `--hash` lines (`pip install --require-hashes -r`).
+    RequirementsTxt,
+    /// A single-use PEP 751 pylock.toml of the selection.
+    Pylock,
 }

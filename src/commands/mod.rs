@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod check;
 pub mod completions;
+pub mod export;
 
 use crate::cli::{Cli, Command};
 use crate::printer::Printer;
@@ -36,5 +37,6 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(&global, args, printer),
         Command::Completions(args) => completions::run(&args, printer),
         Command::Cache(args) => cache::run(&args, printer),
+        Command::Export(args) => export::run(&global, args, printer),
     }
 }
