@@ -133,6 +133,8 @@ pub enum CacheCommand {
     Dir,
     /// Remove everything pinctl cached (index pages and metadata).
     Clean,
+}
+
 /// `pinctl export`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
