@@ -48,6 +48,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Lint version specifiers: unpinned, unbounded, loose, wildcard.
     Check(CheckArgs),
+    /// Resolve pyproject.toml against the index and write a hashed pylock.toml.
+    Lock(LockArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Show or clear the cache of index pages and package metadata.
@@ -184,4 +186,55 @@ pub enum ExportFormat {
     RequirementsTxt,
     /// A single-use PEP 751 pylock.toml of the selection.
     Pylock,
+}
+
+/// Where the package index is and how to reach it (flattened into every command that
+/// talks to the index). Flags win over `PINCTL_*` variables, which win over
+/// `[tool.pinctl]` in pyproject.toml.
+#[derive(Debug, Clone, Args)]
+pub struct IndexArgs {
+    /// The package index: a PEP 503/691 simple API base URL [default: https://pypi.org/simple].
+    #[arg(
+        long,
+        env = "PINCTL_INDEX_URL",
+        value_name = "URL",
+        help_heading = "Index"
+    )]
+    pub index_url: Option<String>,
+    /// Allow plain-http access to HOST (repeatable; loopback addresses are always allowed).
+    #[arg(long, value_name = "HOST", help_heading = "Index")]
+    pub allow_insecure_host: Vec<String>,
+    /// Use only the cache; fail naming what is missing.
+    #[arg(long, conflicts_with = "refresh", help_heading = "Index")]
+    pub offline: bool,
+    /// Fetch index pages again instead of using cached ones (metadata stays cached).
+    #[arg(long, help_heading = "Index")]
+    pub refresh: bool,
+    /// HTTP requests in flight at once [default: 50].
+    #[arg(long, env = "PINCTL_CONCURRENCY", value_name = "N", value_parser = clap::value_parser!(u16).range(1..), help_heading = "Index")]
+    pub concurrency: Option<u16>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// `pinctl lock`
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Let every package move to its newest allowed version (ignore pylock.toml's pins).
+    #[arg(short = 'U', long, conflicts_with = "upgrade_package")]
+    pub upgrade: bool,
+    /// Let package P move to its newest allowed version; others keep their pins (repeatable).
+    #[arg(short = 'P', long, value_name = "P")]
+    pub upgrade_package: Vec<String>,
+    /// Check that pylock.toml matches pyproject.toml, without the network: exit 1 when stale.
+    #[arg(long, conflicts_with_all = ["locked", "dry_run", "upgrade", "upgrade_package"])]
+    pub check: bool,
+    /// Fail (exit 1) instead of writing when the lock would change.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub locked: bool,
+    /// Resolve and print what would change (`Add`, `Update`, `Remove`), writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub index: IndexArgs,
 }

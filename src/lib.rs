@@ -18,4 +18,5 @@ pub mod progress;
 pub mod project;
 pub mod reporter;
 pub mod resolve;
+pub mod settings;
 pub mod source;

@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::{ColorChoice, GlobalArgs};
-use crate::project::ProjectError;
+use crate::project::{InputWarning, ProjectError};
 use crate::source::InputError;
 
 /// Bold red, for `error`.
@@ -112,6 +112,19 @@ impl Printer {
     /// Pre-rendered diagnostic text (may contain styles), always shown on stderr.
     pub fn diagnostic(&self, text: &str) {
         let _ = write!(anstream::stderr(), "{text}");
+    }
+
+    /// `warning: ...` with the snippet, for remarks about the input (an ignored Poetry
+    /// table, ...), shown unless `-q`.
+    pub fn input_warning(&self, warning: &InputWarning) {
+        if self.verbosity >= Verbosity::Normal {
+            let _ = write!(
+                anstream::stderr(),
+                "{WARNING}warning{WARNING:#}: {}\n{}\n\n",
+                warning.message,
+                warning.file.snippet(warning.span)
+            );
+        }
     }
 
     /// Renders a failure: `error: ...`, the snippet for input errors, `Caused by:` lines

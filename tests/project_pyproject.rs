@@ -581,5 +581,8 @@ fn crlf_files_keep_exact_spans() {
     assert_eq!((lc.line, lc.column), (5, 13));
     assert_eq!(e.file.slice(e.span), "^");
     let p = parse(&text.replace("requests ^2", "requests>=2")).unwrap();
-    assert_eq!(p.file.slice(p.dependencies[1].specifier_span.unwrap()), ">=2");
+    assert_eq!(
+        p.file.slice(p.dependencies[1].specifier_span.unwrap()),
+        ">=2"
+    );
 }

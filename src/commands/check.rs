@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
 use crate::commands::ExitStatus;
 use crate::lint::{self, Finding, Level, LintContext, LintLevels, Summary, render};
-use crate::printer::{HintedError, Printer, Verbosity, WARNING};
+use crate::printer::{HintedError, Printer, Verbosity};
 use crate::project::{self, InputWarning, Layout, ProjectError};
 use crate::source::SourceFile;
 
@@ -113,7 +113,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
 
     if printer.verbosity() >= Verbosity::Normal {
         for warning in &warnings {
-            printer.diagnostic(&render_input_warning(warning));
+            printer.input_warning(warning);
         }
     }
     match format {
@@ -157,13 +157,4 @@ fn project_error(err: ProjectError) -> anyhow::Error {
         ProjectError::Input(input) | ProjectError::Unsupported(input) => anyhow::Error::new(input),
         other => anyhow::Error::new(other),
     }
-}
-
-/// `warning: ...` with the snippet, for remarks such as an ignored Poetry table.
-fn render_input_warning(warning: &InputWarning) -> String {
-    format!(
-        "{WARNING}warning{WARNING:#}: {}\n{}\n\n",
-        warning.message,
-        warning.file.snippet(warning.span)
-    )
 }

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod check;
 pub mod completions;
 pub mod export;
+pub mod lock;
 
 use crate::cli::{Cli, Command};
 use crate::printer::Printer;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(&global, args, printer),
         Command::Completions(args) => completions::run(&args, printer),
         Command::Cache(args) => cache::run(&args, printer),
+        Command::Lock(args) => lock::run(&global, args, printer),
         Command::Export(args) => export::run(&global, args, printer),
     }
 }

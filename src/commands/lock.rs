@@ -1,0 +1,250 @@
+//! `pinctl lock`: resolve pyproject.toml against the index and write pylock.toml.
+//!
+//! Thin: reads the project, merges settings, calls `resolve::resolve` and
+//! `lock::build_lock`, and reports. `--check` never touches the network.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use pep508_rs::PackageName;
+
+use crate::cli::{GlobalArgs, LockArgs};
+use crate::commands::ExitStatus;
+use crate::index::HttpIndex;
+use crate::lint::{self, LintLevels, render};
+use crate::lock::{self, Freshness, LOCK_FILE_NAME, Lock, LockInputs};
+use crate::printer::{HintedError, Printer, Verbosity};
+use crate::progress::ProgressReporter;
+use crate::project::{self, Project, Scope};
+use crate::resolve::{self, ResolveInput, ResolveOptions, Upgrade};
+use crate::settings;
+
+pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let LockArgs {
+        upgrade,
+        upgrade_package,
+        check,
+        locked,
+        dry_run,
+        index,
+    } = args;
+    let started = Instant::now();
+    let dir = global.directory.clone().unwrap_or_default();
+    let project = project::read_project(&dir)?;
+    let settings = settings::index_settings(&index, Some(&project))?;
+    let inputs = LockInputs::from_project(&project, &settings.url);
+    let lock_path = dir.join(LOCK_FILE_NAME);
+    let existing = read_existing(&lock_path)?;
+
+    if check {
+        return Ok(check_only(existing.as_ref(), &inputs, &lock_path, printer));
+    }
+    for warning in &project.warnings {
+        printer.input_warning(warning);
+    }
+    report_lint(&project, printer)?;
+
+    let upgrade = parse_upgrade(upgrade, &upgrade_package)?;
+    let options = ResolveOptions {
+        preferences: preferences(existing.as_ref(), &upgrade),
+        upgrade,
+        ..ResolveOptions::default()
+    };
+    let input = ResolveInput {
+        project_name: project.name.clone(),
+        requires_python: inputs.requires_python.clone(),
+        scopes: inputs.scopes.clone(),
+    };
+    let reporter = Arc::new(ProgressReporter::new(printer, "Resolving"));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")?;
+    let index = HttpIndex::new(settings, reporter.clone())?;
+    let resolution = runtime.block_on(resolve::resolve(
+        &input,
+        Arc::new(index),
+        &options,
+        reporter.clone(),
+    ));
+    reporter.finish();
+    let resolution = resolution.map_err(resolve_error)?;
+
+    let new_lock = lock::build_lock(&resolution, &inputs);
+    let text = new_lock.to_toml();
+    let changes = existing
+        .as_ref()
+        .map(|old| lock::diff(old, &new_lock))
+        .unwrap_or_default();
+    let unchanged = std::fs::read_to_string(&lock_path).is_ok_and(|old| old == text);
+
+    if dry_run {
+        if existing.is_none() {
+            for package in &new_lock.packages {
+                printer.info(&format!("Add {} {}", package.name, package.version));
+            }
+        }
+        for change in &changes {
+            printer.info(&change.to_string());
+        }
+        if unchanged {
+            printer.info(&format!("{LOCK_FILE_NAME} is up to date"));
+        }
+        printer.info("Dry run: nothing was written");
+        return Ok(ExitStatus::Success);
+    }
+    if locked && !unchanged {
+        let what = if existing.is_none() {
+            format!("{LOCK_FILE_NAME} does not exist")
+        } else {
+            format!("{LOCK_FILE_NAME} would change")
+        };
+        printer.error(&anyhow::Error::new(HintedError::new(
+            format!("{what}, and `--locked` forbids writing it"),
+            "run `pinctl lock` without `--locked` and commit the result",
+        )));
+        return Ok(ExitStatus::Failure);
+    }
+    for change in &changes {
+        printer.verbose(&change.to_string());
+    }
+    lock::write_if_changed(&lock_path, &text)
+        .with_context(|| format!("failed to write `{}`", lock_path.display()))?;
+    printer.info(&summary(&new_lock, started.elapsed().as_secs_f64()));
+    Ok(ExitStatus::Success)
+}
+
+/// Reads pylock.toml if it exists; a lock that cannot be read is an error (it is not
+/// overwritten silently).
+fn read_existing(path: &Path) -> anyhow::Result<Option<Lock>> {
+    match fs_err::read_to_string(path) {
+        Ok(text) => Ok(Some(Lock::from_toml(&text, path).map_err(|err| {
+            anyhow::Error::new(err).context(format!(
+                "failed to read the existing lock `{}` (delete it to lock from scratch)",
+                path.display()
+            ))
+        })?)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `lock --check`: compares fingerprints only.
+fn check_only(
+    existing: Option<&Lock>,
+    inputs: &LockInputs,
+    path: &Path,
+    printer: &Printer,
+) -> ExitStatus {
+    let Some(lock) = existing else {
+        printer.error(&anyhow::Error::new(HintedError::new(
+            format!("`{}` does not exist", path.display()),
+            "run `pinctl lock` to create it",
+        )));
+        return ExitStatus::Failure;
+    };
+    match lock::check_fresh(lock, inputs) {
+        Freshness::Fresh => {
+            printer.info(&format!(
+                "{LOCK_FILE_NAME} is up to date with pyproject.toml"
+            ));
+            ExitStatus::Success
+        }
+        Freshness::Stale(reasons) => {
+            printer.error(&anyhow::Error::new(HintedError::new(
+                format!(
+                    "{LOCK_FILE_NAME} is out of date with pyproject.toml: {}",
+                    reasons.join("; ")
+                ),
+                "run `pinctl lock` and commit the result",
+            )));
+            ExitStatus::Failure
+        }
+    }
+}
+
+/// Prints the lint findings about the project's own specifiers as warnings: lock's exit
+/// code is about locking, `pinctl check` is the gate.
+fn report_lint(project: &Project, printer: &Printer) -> anyhow::Result<()> {
+    let levels = LintLevels::from_pyproject(&project.file)?;
+    let findings = lint::sort_findings(lint::check_project(project, &levels));
+    if !findings.is_empty() && printer.verbosity() >= Verbosity::Normal {
+        printer.diagnostic(&render::human(&findings));
+    }
+    Ok(())
+}
+
+fn parse_upgrade(all: bool, packages: &[String]) -> anyhow::Result<Upgrade> {
+    if all {
+        return Ok(Upgrade::All);
+    }
+    if packages.is_empty() {
+        return Ok(Upgrade::None);
+    }
+    let names = packages
+        .iter()
+        .map(|p| {
+            PackageName::new(p.clone())
+                .with_context(|| format!("invalid package name `{p}` for `--upgrade-package`"))
+        })
+        .collect::<anyhow::Result<BTreeSet<_>>>()?;
+    Ok(Upgrade::Packages(names))
+}
+
+/// The versions already locked, to keep where still allowed.
+fn preferences(
+    existing: Option<&Lock>,
+    upgrade: &Upgrade,
+) -> BTreeMap<PackageName, Vec<pep440_rs::Version>> {
+    let mut prefs: BTreeMap<PackageName, Vec<pep440_rs::Version>> = BTreeMap::new();
+    let Some(lock) = existing else {
+        return prefs;
+    };
+    for package in &lock.packages {
+        let keep = match upgrade {
+            Upgrade::None => true,
+            Upgrade::All => false,
+            Upgrade::Packages(names) => !names.contains(&package.name),
+        };
+        if keep {
+            prefs
+                .entry(package.name.clone())
+                .or_default()
+                .push(package.version.clone());
+        }
+    }
+    prefs
+}
+
+/// An unsatisfiable resolution keeps its explanation as the message and its first hint.
+fn resolve_error(err: resolve::ResolveError) -> anyhow::Error {
+    match err {
+        resolve::ResolveError::NoSolution { explanation, hints } => {
+            let message = format!("no set of versions satisfies the requirements:\n{explanation}");
+            if hints.is_empty() {
+                anyhow::Error::msg(message)
+            } else {
+                anyhow::Error::new(HintedError::new(message, hints.join("\nhint: ")))
+            }
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// `Locked 60 packages (42 production, 18 dev-only) in 1.2s`
+fn summary(lock: &Lock, seconds: f64) -> String {
+    let total = lock.packages.len();
+    let production = lock
+        .packages
+        .iter()
+        .filter(|p| p.needed_by.contains_key(&Scope::Production))
+        .count();
+    let other = total - production;
+    let noun = if total == 1 { "package" } else { "packages" };
+    format!(
+        "Locked {total} {noun} ({production} production, {other} only in groups or extras) in {seconds:.2}s"
+    )
+}
