@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod commands;
 pub mod index;
+pub mod outdated;
 pub mod printer;
 pub mod progress;
 pub mod project;

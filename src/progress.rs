@@ -84,7 +84,9 @@ impl Reporter for ProgressReporter {
     fn on_request_done(&self, _what: &str) {
         let _ = self
             .in_flight
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| Some(n.saturating_sub(1)));
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(1))
+            });
         self.redraw();
     }
 
