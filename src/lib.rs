@@ -9,7 +9,9 @@
 
 pub mod cli;
 pub mod commands;
+pub mod export;
 pub mod index;
+pub mod lock;
 pub mod outdated;
 pub mod printer;
 pub mod progress;

@@ -1,0 +1,203 @@
+//! The canonical TOML text of a [`Lock`]: fixed key order (the order of PEP 751's
+//! specification), sorted packages and files, one file per line. Same lock, same bytes.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use pep508_rs::MarkerTree;
+
+use super::{Lock, LockedFile, LockedPackage};
+use crate::project::Scope;
+
+/// A TOML string literal (toml_edit's encoding: escapes what must be escaped).
+pub(crate) fn quote(s: &str) -> String {
+    toml_edit::Value::from(s).to_string()
+}
+
+/// A TOML key: bare when it can be, quoted otherwise.
+pub(crate) fn key(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        s.to_owned()
+    } else {
+        quote(s)
+    }
+}
+
+/// `["a", "b"]`
+fn inline_list<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> String {
+    let quoted: Vec<String> = items.into_iter().map(|s| quote(s.as_ref())).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// A multi-line array: one element per line, trailing comma; `[]` when empty.
+fn block_list(items: &[String]) -> String {
+    if items.is_empty() {
+        return "[]".to_owned();
+    }
+    let mut out = String::from("[\n");
+    for item in items {
+        let _ = writeln!(out, "    {item},");
+    }
+    out.push(']');
+    out
+}
+
+fn file_table(file: &LockedFile) -> String {
+    let mut parts = vec![
+        format!("name = {}", quote(&file.name)),
+        format!("url = {}", quote(&file.url)),
+    ];
+    if let Some(size) = file.size {
+        parts.push(format!("size = {size}"));
+    }
+    if let Some(time) = file
+        .upload_time
+        .as_deref()
+        .and_then(|t| toml_edit::Datetime::from_str(t).ok())
+    {
+        parts.push(format!("upload-time = {time}"));
+    }
+    parts.push(format!("hashes = {{ sha256 = {} }}", quote(&file.sha256)));
+    format!("{{ {} }}", parts.join(", "))
+}
+
+/// `true`, or the marker's canonical text.
+fn condition(marker: &MarkerTree) -> String {
+    marker
+        .try_to_string()
+        .map_or_else(|| "true".to_owned(), |m| quote(&m))
+}
+
+fn render_package(out: &mut String, package: &LockedPackage) {
+    out.push_str("[[packages]]\n");
+    let _ = writeln!(out, "name = {}", quote(package.name.as_ref()));
+    let _ = writeln!(out, "version = {}", quote(&package.version.to_string()));
+    if let Some(marker) = package.marker() {
+        let _ = writeln!(out, "marker = {}", quote(&marker));
+    }
+    if let Some(requires) = &package.requires_python {
+        let _ = writeln!(out, "requires-python = {}", quote(&requires.to_string()));
+    }
+    if !package.dependencies.is_empty() {
+        let deps: Vec<String> = package
+            .dependencies
+            .iter()
+            .map(|d| {
+                format!(
+                    "{{ name = {}, version = {} }}",
+                    quote(d.name.as_ref()),
+                    quote(&d.version.to_string())
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "dependencies = {}", block_list(&deps));
+    }
+    if let Some(index) = &package.index {
+        let _ = writeln!(out, "index = {}", quote(index));
+    }
+    if let Some(sdist) = &package.sdist {
+        let _ = writeln!(out, "sdist = {}", file_table(sdist));
+    }
+    if !package.wheels.is_empty() {
+        let wheels: Vec<String> = package.wheels.iter().map(file_table).collect();
+        let _ = writeln!(out, "wheels = {}", block_list(&wheels));
+    }
+    out.push_str("\n[packages.tool.pinctl]\n");
+    let mut groups = Vec::new();
+    let mut extras = Vec::new();
+    for (scope, marker) in &package.needed_by {
+        match scope {
+            Scope::Production => {
+                let _ = writeln!(out, "prod = {}", condition(marker));
+            }
+            Scope::Group(g) => groups.push(format!("{} = {}", key(g.as_str()), condition(marker))),
+            Scope::Extra(e) => extras.push(format!("{} = {}", key(e.as_ref()), condition(marker))),
+        }
+    }
+    if !groups.is_empty() {
+        let _ = writeln!(out, "groups = {{ {} }}", groups.join(", "));
+    }
+    if !extras.is_empty() {
+        let _ = writeln!(out, "extras = {{ {} }}", extras.join(", "));
+    }
+    out.push('\n');
+}
+
+fn render_requirements(out: &mut String, key: &str, reqs: &[String]) {
+    let quoted: Vec<String> = reqs.iter().map(|r| quote(r)).collect();
+    let _ = writeln!(out, "{key} = {}", block_list(&quoted));
+}
+
+impl Lock {
+    /// The canonical pylock.toml text.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "lock-version = {}", quote(super::LOCK_VERSION));
+        if let Some(requires) = &self.requires_python {
+            let _ = writeln!(out, "requires-python = {}", quote(&requires.to_string()));
+        }
+        let _ = writeln!(
+            out,
+            "extras = {}",
+            inline_list(self.extras.iter().map(AsRef::<str>::as_ref))
+        );
+        let _ = writeln!(
+            out,
+            "dependency-groups = {}",
+            inline_list(self.groups.iter().map(|g| g.as_str()))
+        );
+        let _ = writeln!(out, "created-by = {}", quote(&self.created_by));
+        out.push('\n');
+        for package in &self.packages {
+            render_package(&mut out, package);
+        }
+        let tool = &self.tool;
+        out.push_str("[tool.pinctl]\n");
+        let _ = writeln!(out, "fingerprint = {}", quote(&tool.fingerprint));
+        let _ = writeln!(out, "index-url = {}", quote(&tool.index_url));
+        if !tool.options.is_empty() {
+            let options: Vec<String> = tool
+                .options
+                .iter()
+                .map(|(k, v)| format!("{} = {}", key(k), quote(v)))
+                .collect();
+            let _ = writeln!(out, "options = {{ {} }}", options.join(", "));
+        }
+        let empty = Vec::new();
+        render_requirements(
+            &mut out,
+            "dependencies",
+            tool.requirements.get(&Scope::Production).unwrap_or(&empty),
+        );
+        let mut groups = BTreeMap::new();
+        let mut extras = BTreeMap::new();
+        for (scope, reqs) in &tool.requirements {
+            match scope {
+                Scope::Production => {}
+                Scope::Group(g) => {
+                    groups.insert(g.as_str(), reqs);
+                }
+                Scope::Extra(e) => {
+                    extras.insert(e.as_ref(), reqs);
+                }
+            }
+        }
+        for (title, table) in [
+            ("dependency-groups", groups),
+            ("optional-dependencies", extras),
+        ] {
+            if table.is_empty() {
+                continue;
+            }
+            let _ = write!(out, "\n[tool.pinctl.{title}]\n");
+            for (name, reqs) in table {
+                render_requirements(&mut out, &key(name), reqs);
+            }
+        }
+        out
+    }
+}
