@@ -50,6 +50,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Compare locked versions with what the index offers now.
+    Outdated(OutdatedArgs),
 }
 
 /// `pinctl check`
@@ -89,4 +91,71 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `pinctl outdated`
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutdatedFormat::Table)]
+    pub format: OutdatedFormat,
+    /// Only packages the production set installs.
+    #[arg(long)]
+    pub prod: bool,
+    /// Only packages dependency group G installs (repeatable; with --prod: either).
+    #[arg(long = "group", value_name = "G")]
+    pub groups: Vec<String>,
+    /// Only packages the project names itself.
+    #[arg(long)]
+    pub direct: bool,
+    /// Only package P (repeatable).
+    #[arg(long = "package", value_name = "P")]
+    pub packages: Vec<String>,
+    /// Also list packages that are up to date.
+    #[arg(long)]
+    pub all: bool,
+    /// Exit with 1 when any package is outdated or its locked version was yanked.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Exit with 1 only for findings at LEVEL or above (implies --exit-code).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// The package index (simple API base URL).
+    #[arg(long, env = "PINCTL_INDEX_URL", value_name = "URL")]
+    pub index_url: Option<String>,
+    /// Where to cache index pages and metadata.
+    #[arg(long, env = "PINCTL_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use only the cache; fail naming what is missing.
+    #[arg(long, conflicts_with = "refresh")]
+    pub offline: bool,
+    /// Ignore cached index pages and fetch them again.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+/// `outdated --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutdatedFormat {
+    /// An aligned table.
+    Table,
+    /// One JSON document (schema_version 1, see docs/outdated.md).
+    Json,
+    /// A Markdown table, for a pull-request or issue body.
+    Markdown,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// `outdated --fail-on`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only yanked locked versions.
+    Yanked,
+    /// Major updates (0.x: minor) and yanked versions.
+    Major,
+    /// Minor or major updates and yanked versions.
+    Minor,
+    /// Any update and yanked versions.
+    Patch,
 }
