@@ -5,13 +5,27 @@
 //! and `lock` can point at the exact line. It never touches the network and never
 //! edits the user's files.
 
+pub mod poetry;
+pub mod requirements_txt;
+
+mod dependency_groups;
+mod pep508;
+mod poetry_reader;
+mod pyproject;
+mod toml_input;
+
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pep508_rs::{ExtraName, PackageName, Requirement};
 
-use crate::source::{SourceFile, Span};
+use crate::source::{InputError, SourceFile, Span};
+
+pub use pep508::parse_requirement;
+pub use pyproject::parse_pyproject;
+pub use requirements_txt::RequirementsFile;
 
 /// A PEP 735 dependency-group name, normalised like a package name (PEP 503).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,6 +117,9 @@ pub struct Dependency {
     pub specifier_span: Option<Span>,
     /// The scope this entry belongs to (for requirements files: [`Scope::Production`]).
     pub scope: Scope,
+    /// `--hash=sha256:...` values written after a requirements-file line (`sha256:<hex>`,
+    /// as written); empty for pyproject entries.
+    pub hashes: Vec<String>,
 }
 
 /// A warning about the input that is not an error (shown by `check` and `lock`).
@@ -147,4 +164,55 @@ impl Project {
             .chain(self.groups.values().flatten())
             .chain(self.extras.values().flatten())
     }
+}
+
+/// Why a project's inputs could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// A file could not be read (the source names the path, via fs-err).
+    #[error("failed to read `{}`", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `read_project` found no pyproject.toml in the directory.
+    #[error("no `pyproject.toml` found in `{}`", dir.display())]
+    NoPyproject { dir: PathBuf },
+    /// Something in an input file is wrong; the error points at it.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Valid input pinctl does not handle (git, path or URL Poetry dependencies).
+    #[error(transparent)]
+    Unsupported(InputError),
+}
+
+impl ProjectError {
+    /// The positional error to render with its snippet and hint, if this is one.
+    pub fn input_error(&self) -> Option<&InputError> {
+        match self {
+            ProjectError::Input(e) | ProjectError::Unsupported(e) => Some(e),
+            ProjectError::Io { .. } | ProjectError::NoPyproject { .. } => None,
+        }
+    }
+}
+
+/// Reads `dir/pyproject.toml`.
+pub fn read_project(dir: &Path) -> Result<Project, ProjectError> {
+    let path = dir.join("pyproject.toml");
+    if !path.exists() {
+        return Err(ProjectError::NoPyproject {
+            dir: dir.to_path_buf(),
+        });
+    }
+    read_pyproject(&path)
+}
+
+/// Reads the given pyproject file; `Project.file.path` is `path` as given.
+pub fn read_pyproject(path: &Path) -> Result<Project, ProjectError> {
+    let file = SourceFile::read(path).map_err(|source| ProjectError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_pyproject(file)
 }

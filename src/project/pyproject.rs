@@ -1,0 +1,275 @@
+//! Reading pyproject.toml: decides the layout (PEP 621 or Poetry), reads `[project]`
+//! and `[dependency-groups]` itself and hands `[tool.poetry]` to
+//! [`poetry_reader`](super::poetry_reader). Parses with toml_edit so every value keeps
+//! its span; never writes the file.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use pep440_rs::VersionSpecifiers;
+use pep508_rs::{ExtraName, PackageName};
+use toml_edit::{TableLike, Value};
+
+use super::toml_input::{
+    Entry, entries, expect_array, expect_str, expect_table, span, span_in_string, value_type_error,
+};
+use super::{
+    Dependency, InputWarning, Layout, Project, ProjectError, Scope, Written, dependency_groups,
+    pep508, poetry_reader,
+};
+use crate::source::{InputError, SourceFile, Span};
+
+/// Parses a pyproject.toml from its text; `file.path` is used in messages and its parent
+/// becomes [`Project::root`].
+pub fn parse_pyproject(file: Arc<SourceFile>) -> Result<Project, ProjectError> {
+    let doc = toml_edit::Document::parse(file.text.as_str()).map_err(|e| {
+        let at = e
+            .span()
+            .map_or_else(|| Span::new(0, 0), |r| Span::new(r.start, r.end));
+        InputError::new(
+            &file,
+            at,
+            format!("invalid TOML: {}", e.message().trim_end()),
+        )
+    })?;
+    let root = doc.as_table();
+    let mut warnings = Vec::new();
+
+    let project_entry = find(root, "project");
+    let project_table = match &project_entry {
+        Some(e) => Some(expect_table(
+            &file,
+            e.item,
+            e.key_span,
+            "a table (`[project]`)",
+        )?),
+        None => None,
+    };
+    let tool_pinctl = read_tool_pinctl(&file, root)?;
+    let poetry = poetry_reader::find_poetry(&file, root)?;
+
+    // Which table the production dependencies come from.
+    let pep621_deps = project_table.and_then(|t| find(t, "dependencies"));
+    let poetry_main = poetry
+        .as_ref()
+        .and_then(poetry_reader::PoetryTables::main_dependencies);
+    let poetry_has_deps = poetry_main
+        .as_ref()
+        .is_some_and(|(table, _)| table.iter().any(|(k, _)| k != "python"));
+    let use_poetry_main = poetry_has_deps && pep621_deps.is_none();
+    if poetry_has_deps
+        && pep621_deps.is_some()
+        && let Some((_, header)) = &poetry_main
+    {
+        warnings.push(InputWarning {
+            file: Arc::clone(&file),
+            span: *header,
+            message: "`[tool.poetry.dependencies]` is ignored: `[project] dependencies` is set \
+                      and takes precedence"
+                .to_string(),
+        });
+    }
+    let layout = if use_poetry_main || (project_table.is_none() && poetry.is_some()) {
+        Layout::Poetry
+    } else {
+        Layout::Pep621
+    };
+
+    let mut name = None;
+    let mut requires_python = None;
+    let mut requires_python_span = None;
+    let mut dependencies = Vec::new();
+    let mut extras = BTreeMap::new();
+
+    if let Some(table) = project_table {
+        if let Some(e) = find(table, "name") {
+            name = Some(package_name(&file, &e)?);
+        }
+        if let Some(e) = find(table, "requires-python") {
+            let (text, literal) =
+                expect_str(&file, e.item, e.key_span, "a string (PEP 440 specifiers)")?;
+            let specifiers = VersionSpecifiers::from_str(text).map_err(|err| {
+                InputError::new(
+                    &file,
+                    literal,
+                    format!("invalid `requires-python` `{text}`: {err}"),
+                )
+                .with_hint("write PEP 440 specifiers, e.g. `>=3.10`")
+            })?;
+            requires_python = Some(specifiers);
+            requires_python_span = Some(literal);
+        }
+        if let Some(e) = &pep621_deps {
+            dependencies = pep508_array(&file, e, &Scope::Production)?;
+        }
+        if let Some(e) = find(table, "optional-dependencies") {
+            let t = expect_table(
+                &file,
+                e.item,
+                e.key_span,
+                "a table of extras (`[project.optional-dependencies]`)",
+            )?;
+            for extra in entries(t) {
+                let extra_name = ExtraName::from_str(extra.key).map_err(|err| {
+                    InputError::new(
+                        &file,
+                        extra.key_span,
+                        format!("invalid extra name `{}`: {err}", extra.key),
+                    )
+                })?;
+                let deps = pep508_array(&file, &extra, &Scope::Extra(extra_name.clone()))?;
+                extras
+                    .entry(extra_name)
+                    .or_insert_with(Vec::new)
+                    .extend(deps);
+            }
+        }
+    }
+
+    let mut groups = match find(root, "dependency-groups") {
+        Some(e) => dependency_groups::read(&file, &e)?,
+        None => BTreeMap::new(),
+    };
+
+    if let Some(poetry) = &poetry {
+        if name.is_none() {
+            name = poetry.name()?;
+        }
+        if requires_python.is_none()
+            && let Some((specifiers, at)) = poetry.python()?
+        {
+            requires_python = Some(specifiers);
+            requires_python_span = Some(at);
+        }
+        if use_poetry_main {
+            let main = poetry.read_main(&mut warnings)?;
+            dependencies = main.dependencies;
+            for (extra, deps) in main.extras {
+                extras.entry(extra).or_insert_with(Vec::new).extend(deps);
+            }
+        }
+        for (group, deps) in poetry.read_groups()? {
+            groups.entry(group).or_insert_with(Vec::new).extend(deps);
+        }
+    }
+
+    let root_dir = file
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf);
+    Ok(Project {
+        root: root_dir,
+        file,
+        layout,
+        name,
+        requires_python,
+        requires_python_span,
+        dependencies,
+        extras,
+        groups,
+        warnings,
+        tool_pinctl,
+    })
+}
+
+/// The entry `key` of a table, with spans.
+pub(crate) fn find<'a>(table: &'a dyn TableLike, key: &str) -> Option<Entry<'a>> {
+    entries(table).into_iter().find(|e| e.key == key)
+}
+
+/// A validated package name from a string entry.
+pub(crate) fn package_name(
+    file: &Arc<SourceFile>,
+    e: &Entry<'_>,
+) -> Result<PackageName, InputError> {
+    let (text, literal) = expect_str(file, e.item, e.key_span, "a string (the package name)")?;
+    PackageName::from_str(text).map_err(|err| {
+        InputError::new(
+            file,
+            literal,
+            format!("invalid package name `{text}`: {err}"),
+        )
+    })
+}
+
+/// `[tool.pinctl]`, raw.
+fn read_tool_pinctl(
+    file: &Arc<SourceFile>,
+    root: &dyn TableLike,
+) -> Result<Option<toml::Table>, InputError> {
+    let Some(tool) = find(root, "tool") else {
+        return Ok(None);
+    };
+    let tool_table = expect_table(file, tool.item, tool.key_span, "a table (`[tool]`)")?;
+    let Some(pinctl) = find(tool_table, "pinctl") else {
+        return Ok(None);
+    };
+    expect_table(
+        file,
+        pinctl.item,
+        pinctl.key_span,
+        "a table (`[tool.pinctl]`)",
+    )?;
+    // toml_edit already accepted the document, so the toml crate accepts it too.
+    let whole: toml::Table = toml::from_str(&file.text).map_err(|e| {
+        InputError::new(
+            file,
+            pinctl.key_span,
+            format!("invalid TOML: {}", e.message()),
+        )
+    })?;
+    Ok(whole
+        .get("tool")
+        .and_then(|t| t.get("pinctl"))
+        .and_then(|p| p.as_table())
+        .cloned())
+}
+
+/// An array of PEP 508 strings (`dependencies`, an extra).
+fn pep508_array(
+    file: &Arc<SourceFile>,
+    e: &Entry<'_>,
+    scope: &Scope,
+) -> Result<Vec<Dependency>, InputError> {
+    let array = expect_array(
+        file,
+        e.item,
+        e.key_span,
+        "an array of strings (PEP 508 requirements)",
+    )?;
+    array
+        .iter()
+        .map(|value| pep508_dependency(file, value, scope.clone()))
+        .collect()
+}
+
+/// One PEP 508 string literal in a pyproject array.
+pub(crate) fn pep508_dependency(
+    file: &Arc<SourceFile>,
+    value: &Value,
+    scope: Scope,
+) -> Result<Dependency, InputError> {
+    let Some(text) = value.as_str() else {
+        return Err(value_type_error(
+            file,
+            value,
+            "a string (a PEP 508 requirement)",
+        ));
+    };
+    let literal = span(value.span());
+    let map = |r: std::ops::Range<usize>| span_in_string(file, literal, text, r);
+    let requirement = pep508::parse_with(text, file, &map)?;
+    let specifier_span = pep508::scan(text).specifier.map(map);
+    Ok(Dependency {
+        requirement,
+        written: Written::Pep508(text.to_string()),
+        file: Arc::clone(file),
+        span: literal,
+        specifier_span,
+        scope,
+        hashes: Vec::new(),
+    })
+}
