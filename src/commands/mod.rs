@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod outdated;
 
 use crate::cli::{Cli, Command};
 use crate::printer::Printer;
@@ -34,5 +35,6 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Check(args) => check::run(&global, args, printer),
         Command::Completions(args) => completions::run(&args, printer),
+        Command::Outdated(args) => outdated::run(&global, args, printer),
     }
 }

@@ -1,0 +1,192 @@
+//! `pinctl outdated`: read the project and its lock, ask the index what it offers now,
+//! print the drift. Never writes a file and never re-locks.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use pep508_rs::PackageName;
+
+use crate::cli::{FailOn, GlobalArgs, OutdatedArgs, OutdatedFormat};
+use crate::commands::ExitStatus;
+use crate::index::settings::DEFAULT_INDEX_URL;
+use crate::index::{HttpIndex, IndexSettings};
+use crate::lock::{LOCK_FILE_NAME, Lock, LockError};
+use crate::outdated::render::{self, Format};
+use crate::outdated::{Filter, OutdatedReport, Severity, find_outdated, input};
+use crate::printer::{HintedError, Printer};
+use crate::progress::ProgressReporter;
+use crate::project::{GroupName, Project, ProjectError, read_project};
+use crate::reporter::Reporter;
+
+pub fn run(global: &GlobalArgs, args: OutdatedArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let OutdatedArgs {
+        format,
+        prod,
+        groups,
+        direct,
+        packages,
+        all,
+        exit_code,
+        fail_on,
+        index_url,
+        cache_dir,
+        offline,
+        refresh,
+    } = args;
+    let dir = global.directory.clone().unwrap_or_else(|| PathBuf::from("."));
+    let project = read_project(&dir).map_err(project_error)?;
+    let lock = read_lock(&dir)?;
+    let filter = filter(&project, &lock, prod, &groups, direct, &packages)?;
+    let input = input::from_project_and_lock(&project, &lock).filtered(&filter);
+
+    let url = index_url
+        .or_else(|| tool_index_url(&project))
+        .unwrap_or_else(|| DEFAULT_INDEX_URL.to_string());
+    let mut settings = IndexSettings::new(
+        url.clone(),
+        cache_dir.unwrap_or_else(IndexSettings::default_cache_dir),
+    );
+    settings.offline = offline;
+    settings.refresh = refresh;
+    settings.timeout = IndexSettings::timeout_from_env().map_err(anyhow::Error::msg)?;
+
+    let progress = Arc::new(ProgressReporter::new(printer, "Checking"));
+    let reporter: Arc<dyn Reporter> = progress.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")?;
+    let mut report = runtime.block_on(async {
+        let index = HttpIndex::new(settings, reporter)?;
+        find_outdated(&input, &index).await
+    })?;
+    progress.finish();
+    relativize_paths(&mut report);
+
+    for name in &report.not_found {
+        printer.warn(&format!(
+            "`{name}` is not on the index `{}`; skipped",
+            crate::index::redact(&url)
+        ));
+    }
+    let format = match format {
+        OutdatedFormat::Table => Format::Table,
+        OutdatedFormat::Json => Format::Json,
+        OutdatedFormat::Markdown => Format::Markdown,
+        OutdatedFormat::Github => Format::Github,
+    };
+    printer.data(&render::render(&report, format, all))?;
+    printer.info(&render::summary(&report));
+
+    let level = match fail_on {
+        Some(FailOn::Yanked) => Some(Severity::Yanked),
+        Some(FailOn::Major) => Some(Severity::Major),
+        Some(FailOn::Minor) => Some(Severity::Minor),
+        Some(FailOn::Patch) => Some(Severity::Patch),
+        None => exit_code.then_some(Severity::Patch),
+    };
+    Ok(match level {
+        Some(level) if report.fails(level) => ExitStatus::Failure,
+        _ => ExitStatus::Success,
+    })
+}
+
+/// Keeps the snippet of positional errors (they are `transparent` inside `ProjectError`).
+fn project_error(err: ProjectError) -> anyhow::Error {
+    match err.input_error() {
+        Some(input) => anyhow::Error::new(input.clone()),
+        None => anyhow::Error::new(err),
+    }
+}
+
+fn read_lock(dir: &Path) -> anyhow::Result<Lock> {
+    let path = dir.join(LOCK_FILE_NAME);
+    if !path.exists() {
+        return Err(HintedError::new(
+            format!("no `{LOCK_FILE_NAME}` in `{}`", dir.display()),
+            "run `pinctl lock` to create it",
+        )
+        .into());
+    }
+    let text = fs_err::read_to_string(&path)?;
+    Lock::from_toml(&text, &path).map_err(|err| match err {
+        LockError::Input(input) => anyhow::Error::new(input),
+        LockError::Io(io) => anyhow::Error::new(io),
+    })
+}
+
+/// `[tool.pinctl] index-url`.
+fn tool_index_url(project: &Project) -> Option<String> {
+    project
+        .tool_pinctl
+        .as_ref()?
+        .get("index-url")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Checks the filter flags against the lock so a typo is an error, not an empty report.
+fn filter(
+    project: &Project,
+    lock: &Lock,
+    prod: bool,
+    groups: &[String],
+    direct: bool,
+    packages: &[String],
+) -> anyhow::Result<Filter> {
+    let mut filter = Filter {
+        prod,
+        direct,
+        ..Filter::default()
+    };
+    for group in groups {
+        let name = GroupName::new(group);
+        if !lock.groups.contains(&name) && !project.groups.contains_key(&name) {
+            let known: Vec<String> = lock.groups.iter().map(|g| format!("`{g}`")).collect();
+            let hint = if known.is_empty() {
+                "the lock has no dependency groups".to_string()
+            } else {
+                format!("the lock has the groups {}", known.join(", "))
+            };
+            return Err(HintedError::new(
+                format!("dependency group `{group}` is not in `{LOCK_FILE_NAME}`"),
+                hint,
+            )
+            .into());
+        }
+        filter.groups.push(name);
+    }
+    for package in packages {
+        let name = PackageName::from_str(package)
+            .with_context(|| format!("invalid package name `{package}`"))?;
+        if !lock.packages.iter().any(|p| p.name == name) {
+            return Err(HintedError::new(
+                format!("package `{package}` is not in `{LOCK_FILE_NAME}`"),
+                "run `pinctl lock` if it was added to pyproject.toml since",
+            )
+            .into());
+        }
+        filter.packages.push(name);
+    }
+    Ok(filter)
+}
+
+/// Shows specifier files relative to the working directory (`pyproject.toml`, not
+/// `./pyproject.toml` or an absolute path), as GitHub annotations need.
+fn relativize_paths(report: &mut OutdatedReport) {
+    let cwd = std::env::current_dir().ok();
+    let relative = |path: &mut PathBuf| {
+        if let Ok(stripped) = path.strip_prefix(".") {
+            *path = stripped.to_path_buf();
+        } else if let Some(stripped) = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+            *path = stripped.to_path_buf();
+        }
+    };
+    for entry in &mut report.entries {
+        for spec in entry.specifiers.iter_mut().chain(entry.blocked_by.iter_mut()) {
+            relative(&mut spec.file);
+        }
+    }
+}
