@@ -5,7 +5,21 @@
 //! PEP 503 HTML fallback, PEP 658 metadata, range requests, cache) lives in the
 //! submodules. This layer never runs package code.
 
+pub mod auth;
+pub mod cache;
+pub mod core_metadata;
+pub mod filename;
+pub mod http;
 pub mod memory;
+pub mod retry;
+pub mod sdist;
+pub mod settings;
+pub mod simple;
+pub mod zip;
+
+pub use auth::redact;
+pub use http::{HttpIndex, RequestStats};
+pub use settings::IndexSettings;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

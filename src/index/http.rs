@@ -1,0 +1,1047 @@
+//! [`HttpIndex`]: the [`PackageIndex`] that talks to a PEP 503/691 index over HTTP.
+//!
+//! Owns the network policy (one shared client, a semaphore bounding requests in flight,
+//! retries with backoff, credentials only for the index host), the metadata strategy
+//! (PEP 658 sidecar, then range requests into the wheel, then the whole wheel; static
+//! sdist metadata), hash verification, and the use of the disk cache and the
+//! in-process memo. Never runs package code; never logs credentials.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Seek, SeekFrom, Write};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use futures::future::BoxFuture;
+use pep440_rs::Version;
+use pep508_rs::PackageName;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use sha2::{Digest, Sha256};
+use tokio::sync::{OnceCell, Semaphore};
+use url::Url;
+
+use super::auth::{self, Credentials, redact};
+use super::cache::{CachedPage, DiskCache, now_secs, parse_max_age};
+use super::core_metadata::{CachedMetadata, parse_metadata};
+use super::retry::{backoff, is_retryable_status, parse_retry_after};
+use super::settings::IndexSettings;
+use super::simple::{self, PageFile, SimplePage};
+use super::{DistFile, FileKind, IndexError, Metadata, PackageIndex, PackageVersions, sdist, zip};
+use crate::reporter::Reporter;
+
+/// Largest project page accepted.
+pub const MAX_PAGE: u64 = 64 * 1024 * 1024;
+/// Largest `.metadata` file accepted.
+pub const MAX_METADATA: u64 = 16 * 1024 * 1024;
+/// Largest wheel or sdist downloaded to read its metadata.
+pub const MAX_DOWNLOAD: u64 = 500 * 1024 * 1024;
+
+/// Counters of what the client did (for `-v` summaries and benchmarks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestStats {
+    /// HTTP requests sent (every attempt counts).
+    pub requests: u64,
+    /// Response body bytes received.
+    pub bytes: u64,
+    /// Answers served from the disk cache.
+    pub cache_hits: u64,
+}
+
+/// A parsed project page with its version map.
+struct Page {
+    versions: Arc<PackageVersions>,
+    page: SimplePage,
+}
+
+type Memo<K, V> = Mutex<HashMap<K, Arc<OnceCell<Arc<V>>>>>;
+
+struct Inner {
+    settings: IndexSettings,
+    /// The index base without credentials, ending in `/`.
+    base: Url,
+    credentials: Option<Credentials>,
+    client: reqwest::Client,
+    permits: Semaphore,
+    reporter: Arc<dyn Reporter>,
+    cache: DiskCache,
+    pages: Memo<PackageName, Page>,
+    metadata: Memo<(PackageName, Version), Metadata>,
+    requests: AtomicU64,
+    bytes: AtomicU64,
+    cache_hits: AtomicU64,
+}
+
+/// A package index reached over HTTP, with a disk cache. Cheap to clone.
+#[derive(Clone)]
+pub struct HttpIndex {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for HttpIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpIndex")
+            .field("url", &self.inner.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a response body goes.
+enum Sink {
+    Memory(Vec<u8>),
+    File(File),
+}
+
+/// A response whose body was read (or skipped, for statuses the caller does not read).
+struct Fetched {
+    status: u16,
+    headers: HeaderMap,
+    final_url: Url,
+    body: Vec<u8>,
+    /// For downloads to a file: the file and its sha256.
+    file: Option<(File, String)>,
+    len: u64,
+}
+
+/// One request to make (and possibly retry).
+struct Request<'a> {
+    url: &'a Url,
+    what: &'a str,
+    headers: HeaderMap,
+    limit: u64,
+    /// A range request: a plain 200 is returned without reading its body.
+    range: bool,
+    to_file: bool,
+}
+
+enum AttemptError {
+    /// Worth retrying (connection reset, timeout, truncated body).
+    Transient(String),
+    /// Not worth retrying.
+    Fatal(String),
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+fn status_text(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status).map_or_else(
+        |_| status.to_string(),
+        |s| {
+            format!("{} {}", s.as_u16(), s.canonical_reason().unwrap_or(""))
+                .trim()
+                .to_owned()
+        },
+    )
+}
+
+/// Describes a reqwest error without its URL (we add the redacted one ourselves).
+fn describe(err: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut msg = if err.is_timeout() {
+        "timed out".to_owned()
+    } else if err.is_connect() {
+        "connection failed".to_owned()
+    } else if err.is_body() || err.is_decode() {
+        "connection broken while reading the body".to_owned()
+    } else {
+        "request failed".to_owned()
+    };
+    let mut source = err.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn verify_sha256(url: &Url, expected: Option<&str>, actual: &str) -> Result<(), IndexError> {
+    match expected {
+        Some(expected) if !expected.eq_ignore_ascii_case(actual) => {
+            Err(IndexError::Other(format!(
+                "hash mismatch for `{}`: the index says sha256 `{expected}`, the download has `{actual}`",
+                redact(url.as_str())
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Parses `Content-Range: bytes START-END/TOTAL`.
+fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
+    let rest = value.trim().strip_prefix("bytes ")?;
+    let (range, total) = rest.split_once('/')?;
+    let (start, end) = range.split_once('-')?;
+    let (start, end, total) = (start.parse().ok()?, end.parse().ok()?, total.parse().ok()?);
+    (start <= end && end < total).then_some((start, end, total))
+}
+
+/// The wheel to read metadata from: `py3-none-any` preferred, else any wheel.
+fn pick_wheel(files: &[DistFile]) -> Option<&DistFile> {
+    let universal = |f: &&DistFile| match &f.kind {
+        FileKind::Wheel {
+            python_tags,
+            abi_tags,
+            platform_tags,
+        } => {
+            python_tags.iter().any(|t| t.starts_with("py3"))
+                && abi_tags.iter().any(|t| t == "none")
+                && platform_tags.iter().any(|t| t == "any")
+        }
+        FileKind::Sdist => false,
+    };
+    files
+        .iter()
+        .find(universal)
+        .or_else(|| files.iter().find(|f| f.is_wheel()))
+}
+
+impl HttpIndex {
+    /// A client for `settings.url`. Fails on an invalid URL or a refused plain-http host.
+    pub fn new(settings: IndexSettings, reporter: Arc<dyn Reporter>) -> Result<Self, IndexError> {
+        let mut url = Url::parse(&settings.url).map_err(|e| {
+            IndexError::Other(format!(
+                "invalid index URL `{}`: {e}",
+                redact(&settings.url)
+            ))
+        })?;
+        auth::check_transport(&url, &settings.allow_insecure_hosts).map_err(IndexError::Other)?;
+        if !url.path().ends_with('/') {
+            let path = format!("{}/", url.path());
+            url.set_path(&path);
+        }
+        url.set_fragment(None);
+        url.set_query(None);
+        let (base, mut credentials) = auth::split_credentials(&url);
+        if credentials.is_none()
+            && let (Some(path), Some(host)) = (auth::netrc_path(), base.host_str())
+        {
+            credentials = auth::netrc_credentials(&path, host);
+        }
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("pinctl/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(settings.timeout)
+            .read_timeout(settings.timeout)
+            .build()
+            .map_err(|e| {
+                IndexError::Other(format!("cannot set up the HTTP client: {}", describe(&e)))
+            })?;
+        let cache = DiskCache::new(settings.cache_dir.clone(), base.as_str());
+        let permits = Semaphore::new(settings.concurrency.max(1));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                settings,
+                base,
+                credentials,
+                client,
+                permits,
+                reporter,
+                cache,
+                pages: Mutex::default(),
+                metadata: Mutex::default(),
+                requests: AtomicU64::new(0),
+                bytes: AtomicU64::new(0),
+                cache_hits: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// What the client has done so far.
+    pub fn stats(&self) -> RequestStats {
+        RequestStats {
+            requests: self.inner.requests.load(Ordering::Relaxed),
+            bytes: self.inner.bytes.load(Ordering::Relaxed),
+            cache_hits: self.inner.cache_hits.load(Ordering::Relaxed),
+        }
+    }
+
+    fn cell<K: std::hash::Hash + Eq + Clone, V>(
+        memo: &Memo<K, V>,
+        key: &K,
+    ) -> Arc<OnceCell<Arc<V>>> {
+        let mut map = memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(key.clone()).or_default().clone()
+    }
+
+    /// Credentials go only to the index's own scheme, host and port.
+    fn credentials_for(&self, url: &Url) -> Option<&Credentials> {
+        let base = &self.inner.base;
+        let same = url.scheme() == base.scheme()
+            && url.host_str().map(str::to_ascii_lowercase)
+                == base.host_str().map(str::to_ascii_lowercase)
+            && url.port_or_known_default() == base.port_or_known_default();
+        if same {
+            self.inner.credentials.as_ref()
+        } else {
+            None
+        }
+    }
+
+    /// Sends `req`, retrying transient failures; returns the last response otherwise.
+    async fn fetch(&self, req: &Request<'_>) -> Result<Fetched, IndexError> {
+        let inner = &self.inner;
+        auth::check_transport(req.url, &inner.settings.allow_insecure_hosts)
+            .map_err(IndexError::Other)?;
+        let started = Instant::now();
+        let retries = inner.settings.retries;
+        let mut attempt = 0;
+        loop {
+            let outcome = {
+                let _permit = inner
+                    .permits
+                    .acquire()
+                    .await
+                    .map_err(|e| IndexError::Other(format!("request pool closed: {e}")))?;
+                inner.reporter.on_request_start(req.what);
+                inner.requests.fetch_add(1, Ordering::Relaxed);
+                let outcome = self.attempt(req).await;
+                inner.reporter.on_request_done(req.what);
+                outcome
+            };
+            let (reason, retry_after) = match outcome {
+                Ok(f) if is_retryable_status(f.status) => {
+                    let after = f
+                        .headers
+                        .get(header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after);
+                    (status_text(f.status), after)
+                }
+                Ok(f) => return Ok(f),
+                Err(AttemptError::Transient(reason)) => (reason, None),
+                Err(AttemptError::Fatal(reason)) => {
+                    return Err(IndexError::Other(format!(
+                        "failed to fetch {}: {reason}",
+                        redact(req.url.as_str())
+                    )));
+                }
+            };
+            if attempt >= retries {
+                return Err(IndexError::Other(format!(
+                    "failed to fetch {} after {attempt} {} in {:.1}s: {reason}",
+                    redact(req.url.as_str()),
+                    if attempt == 1 { "retry" } else { "retries" },
+                    started.elapsed().as_secs_f64()
+                )));
+            }
+            let wait = backoff(attempt, retry_after, fastrand::f64());
+            tracing::debug!(
+                "retrying {} in {:.2}s after: {reason}",
+                redact(req.url.as_str()),
+                wait.as_secs_f64()
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: send, then read the body for statuses the caller uses.
+    async fn attempt(&self, req: &Request<'_>) -> Result<Fetched, AttemptError> {
+        let mut builder = self
+            .inner
+            .client
+            .get(req.url.clone())
+            .headers(req.headers.clone());
+        if let Some(c) = self.credentials_for(req.url) {
+            builder = builder.basic_auth(&c.username, c.password.as_deref());
+        }
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| AttemptError::Transient(describe(&e)))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let final_url = response.url().clone();
+        let read_body = matches!(status, 200 | 206) && !(req.range && status == 200);
+        let mut fetched = Fetched {
+            status,
+            headers,
+            final_url,
+            body: Vec::new(),
+            file: None,
+            len: 0,
+        };
+        if !read_body {
+            return Ok(fetched);
+        }
+        if let Some(len) = response.content_length().filter(|&l| l > req.limit) {
+            return Err(AttemptError::Fatal(format!(
+                "the response is {len} bytes, more than the limit of {}",
+                req.limit
+            )));
+        }
+        let mut sink =
+            if req.to_file {
+                Sink::File(tempfile::tempfile().map_err(|e| {
+                    AttemptError::Fatal(format!("cannot create a temporary file: {e}"))
+                })?)
+            } else {
+                Sink::Memory(Vec::new())
+            };
+        let mut hasher = Sha256::new();
+        let mut len: u64 = 0;
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(e) => {
+                    self.inner.bytes.fetch_add(len, Ordering::Relaxed);
+                    return Err(AttemptError::Transient(describe(&e)));
+                }
+            };
+            len += chunk.len() as u64;
+            if len > req.limit {
+                self.inner.bytes.fetch_add(len, Ordering::Relaxed);
+                return Err(AttemptError::Fatal(format!(
+                    "the response is larger than the limit of {} bytes",
+                    req.limit
+                )));
+            }
+            match &mut sink {
+                Sink::Memory(buf) => buf.extend_from_slice(&chunk),
+                Sink::File(file) => {
+                    hasher.update(&chunk);
+                    file.write_all(&chunk).map_err(|e| {
+                        AttemptError::Fatal(format!("cannot write a temporary file: {e}"))
+                    })?;
+                }
+            }
+        }
+        self.inner.bytes.fetch_add(len, Ordering::Relaxed);
+        fetched.len = len;
+        match sink {
+            Sink::Memory(buf) => fetched.body = buf,
+            Sink::File(mut file) => {
+                file.seek(SeekFrom::Start(0)).map_err(|e| {
+                    AttemptError::Fatal(format!("cannot rewind a temporary file: {e}"))
+                })?;
+                fetched.file = Some((file, hex(&hasher.finalize())));
+            }
+        }
+        Ok(fetched)
+    }
+
+    fn status_error(url: &Url, status: u16) -> IndexError {
+        IndexError::Other(format!(
+            "failed to fetch {}: {}",
+            redact(url.as_str()),
+            status_text(status)
+        ))
+    }
+
+    async fn page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
+        let cell = Self::cell(&self.inner.pages, name);
+        cell.get_or_try_init(|| self.load_page(name)).await.cloned()
+    }
+
+    fn page_from_cache(&self, name: &PackageName, cached: CachedPage) -> Arc<Page> {
+        self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
+        Arc::new(Page {
+            versions: Arc::new(simple::to_versions(name, &cached.page)),
+            page: cached.page,
+        })
+    }
+
+    async fn load_page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
+        let inner = &self.inner;
+        let key = name.to_string();
+        let cached = inner.cache.read_page(&key);
+        if inner.settings.offline {
+            return match cached {
+                Some(c) => Ok(self.page_from_cache(name, c)),
+                None => Err(IndexError::Offline {
+                    what: format!("the version list of {name}"),
+                }),
+            };
+        }
+        let cached = cached.filter(|_| !inner.settings.refresh);
+        if let Some(c) = &cached
+            && c.is_fresh(now_secs())
+        {
+            return Ok(self.page_from_cache(name, c.clone()));
+        }
+        let url = inner
+            .base
+            .join(&format!("{name}/"))
+            .map_err(|e| IndexError::Other(format!("invalid project URL for `{name}`: {e}")))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(simple::ACCEPT));
+        if let Some(etag) = cached.as_ref().and_then(|c| c.etag.as_deref())
+            && let Ok(v) = HeaderValue::from_str(etag)
+        {
+            headers.insert(header::IF_NONE_MATCH, v);
+        }
+        let fetched = self
+            .fetch(&Request {
+                url: &url,
+                what: &key,
+                headers,
+                limit: MAX_PAGE,
+                range: false,
+                to_file: false,
+            })
+            .await?;
+        let header_str = |h: header::HeaderName| {
+            fetched
+                .headers
+                .get(h)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let max_age = header_str(header::CACHE_CONTROL).and_then(|c| parse_max_age(&c));
+        let etag = header_str(header::ETAG);
+        let page = match fetched.status {
+            304 => match cached {
+                Some(c) => c.page,
+                None => return Err(Self::status_error(&url, 304)),
+            },
+            404 => return Err(IndexError::NotFound(name.clone())),
+            200 => {
+                let content_type = header_str(header::CONTENT_TYPE).unwrap_or_default();
+                let parsed = if content_type.contains("json") {
+                    simple::parse_json(&fetched.body, &fetched.final_url)
+                } else {
+                    simple::parse_html(&fetched.body, &fetched.final_url)
+                };
+                parsed.map_err(|e| IndexError::Other(e.to_string()))?
+            }
+            other => return Err(Self::status_error(&url, other)),
+        };
+        let entry = CachedPage {
+            fetched_at: now_secs(),
+            max_age,
+            etag,
+            page,
+        };
+        inner.cache.write_page(&key, &entry);
+        Ok(Arc::new(Page {
+            versions: Arc::new(simple::to_versions(name, &entry.page)),
+            page: entry.page,
+        }))
+    }
+
+    async fn load_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+    ) -> Result<Arc<Metadata>, IndexError> {
+        let inner = &self.inner;
+        let (key_name, key_version) = (name.to_string(), version.to_string());
+        if let Some(cached) = inner.cache.read_metadata(&key_name, &key_version) {
+            match cached.to_metadata() {
+                Ok(m) => {
+                    inner.cache_hits.fetch_add(1, Ordering::Relaxed);
+                    return Ok(Arc::new(m));
+                }
+                Err(e) => {
+                    tracing::warn!("{e}");
+                    DiskCache::discard(&inner.cache.metadata_path(&key_name, &key_version));
+                }
+            }
+        }
+        if inner.settings.offline {
+            return Err(IndexError::Offline {
+                what: format!("the metadata of {name} {version}"),
+            });
+        }
+        let page = self.page(name).await?;
+        let files = page.versions.versions.get(version).ok_or_else(|| {
+            IndexError::Other(format!(
+                "`{name}` has no version `{version}` on {}",
+                redact(inner.base.as_str())
+            ))
+        })?;
+        let mut metadata = if let Some(wheel) = pick_wheel(&files.files) {
+            let listed = page
+                .page
+                .files
+                .iter()
+                .find(|f| f.filename == wheel.filename);
+            self.wheel_metadata(name, wheel, listed).await?
+        } else {
+            let sdist = files
+                .files
+                .iter()
+                .find(|f| f.filename.to_ascii_lowercase().ends_with(".tar.gz"))
+                .or_else(|| files.files.first())
+                .ok_or_else(|| IndexError::Other(format!("`{name}` {version} has no files")))?;
+            self.sdist_metadata(name, version, sdist).await?
+        };
+        if metadata.name != *name || metadata.version != *version {
+            tracing::warn!(
+                "the metadata of `{name}` {version} names `{}` {}; using the requested name and version",
+                metadata.name,
+                metadata.version
+            );
+            metadata.name = name.clone();
+            metadata.version = version.clone();
+        }
+        inner
+            .cache
+            .write_metadata(&key_name, &key_version, &CachedMetadata::from(&metadata));
+        Ok(Arc::new(metadata))
+    }
+
+    fn metadata_text(url: &Url, bytes: &[u8]) -> Result<Metadata, IndexError> {
+        let text = String::from_utf8_lossy(bytes);
+        parse_metadata(&text).map_err(|e| {
+            IndexError::Other(format!(
+                "invalid metadata from {}: {e}",
+                redact(url.as_str())
+            ))
+        })
+    }
+
+    async fn wheel_metadata(
+        &self,
+        name: &PackageName,
+        wheel: &DistFile,
+        listed: Option<&PageFile>,
+    ) -> Result<Metadata, IndexError> {
+        let wheel_url = Url::parse(&wheel.url).map_err(|e| {
+            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
+        })?;
+        // PEP 658: tried even when not advertised (the reachable PyPI omits the key).
+        let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
+            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
+        })?;
+        let what = format!("{}.metadata", wheel.filename);
+        let fetched = self
+            .fetch(&Request {
+                url: &sidecar,
+                what: &what,
+                headers: HeaderMap::new(),
+                limit: MAX_METADATA,
+                range: false,
+                to_file: false,
+            })
+            .await?;
+        if fetched.status == 200 {
+            let actual = hex(&Sha256::digest(&fetched.body));
+            verify_sha256(
+                &sidecar,
+                listed.and_then(|f| f.core_metadata_sha256.as_deref()),
+                &actual,
+            )?;
+            return Self::metadata_text(&sidecar, &fetched.body);
+        }
+        tracing::debug!(
+            "{} answered {}; trying range requests",
+            redact(sidecar.as_str()),
+            status_text(fetched.status)
+        );
+        if let Some(bytes) = self
+            .metadata_by_range(name, &wheel_url, &wheel.filename)
+            .await?
+        {
+            return Self::metadata_text(&wheel_url, &bytes);
+        }
+        tracing::debug!("reading {} in full", redact(wheel_url.as_str()));
+        let (file, len) = self.download(&wheel_url, &wheel.filename, wheel).await?;
+        let project = name.to_string();
+        let bytes = tokio::task::spawn_blocking(move || {
+            let mut file = file;
+            let entries = zip::read_entries(&mut file, len)?;
+            let entry = zip::find_wheel_metadata(&entries, &project)
+                .ok_or_else(|| zip::ZipError::EntryNotFound("*.dist-info/METADATA".into()))?;
+            zip::read_entry(&mut file, entry)
+        })
+        .await
+        .map_err(|e| IndexError::Other(format!("reading a wheel failed: {e}")))?
+        .map_err(|e| {
+            IndexError::Other(format!(
+                "cannot read the wheel {}: {e}",
+                redact(wheel_url.as_str())
+            ))
+        })?;
+        Self::metadata_text(&wheel_url, &bytes)
+    }
+
+    /// Fetches bytes `start..=end` of `url`; `None` when the server does not answer with
+    /// exactly that range.
+    async fn fetch_range(
+        &self,
+        url: &Url,
+        what: &str,
+        range: &str,
+        limit: u64,
+    ) -> Result<Option<(Vec<u8>, u64, u64)>, IndexError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
+        if let Ok(v) = HeaderValue::from_str(range) {
+            headers.insert(header::RANGE, v);
+        }
+        let fetched = self
+            .fetch(&Request {
+                url,
+                what,
+                headers,
+                limit,
+                range: true,
+                to_file: false,
+            })
+            .await?;
+        if fetched.status != 206 {
+            tracing::debug!(
+                "{} answered {} to `{range}`",
+                redact(url.as_str()),
+                status_text(fetched.status)
+            );
+            return Ok(None);
+        }
+        let Some((start, end, total)) = fetched
+            .headers
+            .get(header::CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_content_range)
+        else {
+            return Ok(None);
+        };
+        if fetched.body.len() as u64 != end - start + 1 {
+            return Ok(None);
+        }
+        Ok(Some((fetched.body, start, total)))
+    }
+
+    /// Reads a wheel's METADATA with range requests; `None` means "download it whole".
+    async fn metadata_by_range(
+        &self,
+        name: &PackageName,
+        url: &Url,
+        filename: &str,
+    ) -> Result<Option<Vec<u8>>, IndexError> {
+        let what = filename;
+        let Some((tail, tail_start, total)) = self
+            .fetch_range(
+                url,
+                what,
+                &format!("bytes=-{}", zip::TAIL_SIZE),
+                zip::TAIL_SIZE,
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        if tail_start + tail.len() as u64 != total {
+            return Ok(None);
+        }
+        let fallback = |e: zip::ZipError| {
+            tracing::debug!("range read of {} failed: {e}", redact(url.as_str()));
+        };
+        let cd = match zip::locate_central_directory(&tail, tail_start, total) {
+            Ok(cd) => cd,
+            Err(e) => {
+                fallback(e);
+                return Ok(None);
+            }
+        };
+        let cd_bytes = if cd.offset >= tail_start {
+            let from = usize::try_from(cd.offset - tail_start).unwrap_or(usize::MAX);
+            let to = usize::try_from(cd.offset - tail_start + cd.size).unwrap_or(usize::MAX);
+            match tail.get(from..to) {
+                Some(b) => b.to_vec(),
+                None => return Ok(None),
+            }
+        } else {
+            let end = cd.offset + cd.size - 1;
+            match self
+                .fetch_range(
+                    url,
+                    what,
+                    &format!("bytes={}-{end}", cd.offset),
+                    zip::MAX_CENTRAL_DIRECTORY,
+                )
+                .await?
+            {
+                Some((b, _, _)) => b,
+                None => return Ok(None),
+            }
+        };
+        let entries = match zip::parse_central_directory(&cd_bytes, total) {
+            Ok(e) => e,
+            Err(e) => {
+                fallback(e);
+                return Ok(None);
+            }
+        };
+        let Some(entry) = zip::find_wheel_metadata(&entries, name.as_ref()) else {
+            return Err(IndexError::Other(format!(
+                "the wheel {} has no `.dist-info/METADATA`",
+                redact(url.as_str())
+            )));
+        };
+        if entry.compressed_size > zip::MAX_ENTRY {
+            fallback(zip::ZipError::TooLarge {
+                what: entry.name.clone(),
+                size: entry.compressed_size,
+                limit: zip::MAX_ENTRY,
+            });
+            return Ok(None);
+        }
+        // The local header's name and extra field usually match the central directory's;
+        // ask for some slack so one request nearly always suffices.
+        let slack = 30 + entry.name.len() as u64 + 1024;
+        let start = entry.local_header_offset;
+        let end = (start + slack + entry.compressed_size).min(total) - 1;
+        let Some((chunk, _, _)) = self
+            .fetch_range(
+                url,
+                what,
+                &format!("bytes={start}-{end}"),
+                zip::MAX_ENTRY + slack,
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let data_offset = match zip::local_data_offset(&chunk, entry) {
+            Ok(o) => o,
+            Err(e) => {
+                fallback(e);
+                return Ok(None);
+            }
+        };
+        let rel = usize::try_from(data_offset - start).unwrap_or(usize::MAX);
+        let data = if let Some(data) = chunk.get(rel..) {
+            if data.len() as u64 >= entry.compressed_size {
+                data.to_vec()
+            } else {
+                let end = data_offset + entry.compressed_size - 1;
+                match self
+                    .fetch_range(
+                        url,
+                        what,
+                        &format!("bytes={data_offset}-{end}"),
+                        zip::MAX_ENTRY,
+                    )
+                    .await?
+                {
+                    Some((b, _, _)) => b,
+                    None => return Ok(None),
+                }
+            }
+        } else {
+            return Ok(None);
+        };
+        match zip::extract(entry, &data) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) => {
+                fallback(e);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Downloads a file to an anonymous temp file, verifying its sha256.
+    async fn download(
+        &self,
+        url: &Url,
+        what: &str,
+        file: &DistFile,
+    ) -> Result<(File, u64), IndexError> {
+        if let Some(size) = file.size.filter(|&s| s > MAX_DOWNLOAD) {
+            return Err(IndexError::Other(format!(
+                "`{}` is {size} bytes, more than the {MAX_DOWNLOAD} pinctl downloads to read metadata",
+                file.filename
+            )));
+        }
+        let fetched = self
+            .fetch(&Request {
+                url,
+                what,
+                headers: HeaderMap::new(),
+                limit: MAX_DOWNLOAD,
+                range: false,
+                to_file: true,
+            })
+            .await?;
+        let Some((handle, actual)) = fetched.file else {
+            return Err(Self::status_error(url, fetched.status));
+        };
+        verify_sha256(url, file.sha256(), &actual)?;
+        Ok((handle, fetched.len))
+    }
+
+    async fn sdist_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        sdist: &DistFile,
+    ) -> Result<Metadata, IndexError> {
+        let url = Url::parse(&sdist.url).map_err(|e| {
+            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&sdist.url)))
+        })?;
+        let (file, len) = self.download(&url, &sdist.filename, sdist).await?;
+        let is_zip = sdist.filename.to_ascii_lowercase().ends_with(".zip");
+        let files = tokio::task::spawn_blocking(move || {
+            let mut file = file;
+            if is_zip {
+                sdist::read_zip(&mut file, len)
+            } else {
+                sdist::read_tar_gz(std::io::BufReader::new(file))
+            }
+        })
+        .await
+        .map_err(|e| IndexError::Other(format!("reading an sdist failed: {e}")))?
+        .map_err(|e| {
+            IndexError::Other(format!(
+                "cannot read the sdist {}: {e}",
+                redact(url.as_str())
+            ))
+        })?;
+        sdist::static_metadata(&files, name, version).map_err(|reason| IndexError::NeedsBuild {
+            name: name.clone(),
+            version: version.clone(),
+            reason,
+        })
+    }
+}
+
+impl PackageIndex for HttpIndex {
+    fn versions<'a>(
+        &'a self,
+        name: &'a PackageName,
+    ) -> BoxFuture<'a, Result<Arc<PackageVersions>, IndexError>> {
+        Box::pin(async move { Ok(self.page(name).await?.versions.clone()) })
+    }
+
+    fn metadata<'a>(
+        &'a self,
+        name: &'a PackageName,
+        version: &'a Version,
+    ) -> BoxFuture<'a, Result<Arc<Metadata>, IndexError>> {
+        Box::pin(async move {
+            let key = (name.clone(), version.clone());
+            let cell = Self::cell(&self.inner.metadata, &key);
+            cell.get_or_try_init(|| self.load_metadata(name, version))
+                .await
+                .cloned()
+        })
+    }
+}
+
+/// Parses a package name for callers holding strings (benchmarks, commands).
+pub fn package_name(s: &str) -> Result<PackageName, IndexError> {
+    PackageName::from_str(s)
+        .map_err(|e| IndexError::Other(format!("invalid package name `{s}`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_range() {
+        assert_eq!(parse_content_range("bytes 10-19/100"), Some((10, 19, 100)));
+        assert_eq!(parse_content_range("bytes 10-19/*"), None);
+        assert_eq!(parse_content_range("bytes 20-10/100"), None);
+        assert_eq!(parse_content_range("bytes 0-100/100"), None);
+    }
+
+    #[test]
+    fn hash_mismatch_names_url_and_both_hashes() {
+        let url = Url::parse("https://files.example/foo.whl").unwrap();
+        assert!(verify_sha256(&url, None, "ab").is_ok());
+        assert!(verify_sha256(&url, Some("AB"), "ab").is_ok());
+        let err = verify_sha256(&url, Some("cd"), "ab")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("https://files.example/foo.whl")
+                && err.contains("`cd`")
+                && err.contains("`ab`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn wheel_choice() {
+        let file = |name: &str, kind: FileKind| DistFile {
+            filename: name.into(),
+            url: String::new(),
+            hashes: std::collections::BTreeMap::new(),
+            size: None,
+            upload_time: None,
+            requires_python: None,
+            yanked: None,
+            kind,
+        };
+        let wheel = |p: &str, a: &str, pl: &str| FileKind::Wheel {
+            python_tags: vec![p.into()],
+            abi_tags: vec![a.into()],
+            platform_tags: vec![pl.into()],
+        };
+        let files = vec![
+            file("a.tar.gz", FileKind::Sdist),
+            file("b.whl", wheel("cp312", "cp312", "manylinux_2_17_x86_64")),
+            file("c.whl", wheel("py3", "none", "any")),
+        ];
+        assert_eq!(pick_wheel(&files).unwrap().filename, "c.whl");
+        assert_eq!(pick_wheel(&files[..2]).unwrap().filename, "b.whl");
+        assert!(pick_wheel(&files[..1]).is_none());
+    }
+
+    #[test]
+    fn refuses_plain_http_and_keeps_credentials_out_of_debug() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings =
+            IndexSettings::new("http://user:pw@intranet/simple", dir.path().to_path_buf());
+        let err = HttpIndex::new(settings, Arc::new(crate::reporter::NoReporter)).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("--allow-insecure-host") && !msg.contains("pw"),
+            "{msg}"
+        );
+        let settings = IndexSettings::new(
+            "https://user:pw@example.com/simple",
+            dir.path().to_path_buf(),
+        );
+        let index = HttpIndex::new(settings, Arc::new(crate::reporter::NoReporter)).unwrap();
+        assert!(!format!("{index:?}").contains("pw"));
+        let creds = index.credentials_for(&Url::parse("https://example.com/files/x.whl").unwrap());
+        assert_eq!(creds.map(|c| c.username.as_str()), Some("user"));
+        assert!(
+            index
+                .credentials_for(&Url::parse("https://files.example.org/x.whl").unwrap())
+                .is_none()
+        );
+        assert!(
+            index
+                .credentials_for(&Url::parse("https://example.com:8443/x.whl").unwrap())
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn offline_miss_names_the_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings =
+            IndexSettings::new("https://example.com/simple", dir.path().to_path_buf());
+        settings.offline = true;
+        let index = HttpIndex::new(settings, Arc::new(crate::reporter::NoReporter)).unwrap();
+        let name = package_name("Django").unwrap();
+        let err = index.versions(&name).await.unwrap_err();
+        assert!(matches!(err, IndexError::Offline { .. }));
+        assert!(err.to_string().contains("django"), "{err}");
+        let err = index
+            .metadata(&name, &Version::from_str("5.0").unwrap())
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("django 5.0"), "{err}");
+        assert_eq!(index.stats(), RequestStats::default());
+    }
+}
