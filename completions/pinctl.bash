@@ -25,6 +25,9 @@ _pinctl() {
             pinctl,help)
                 cmd="pinctl__subcmd__help"
                 ;;
+            pinctl,outdated)
+                cmd="pinctl__subcmd__outdated"
+                ;;
             pinctl__subcmd__help,check)
                 cmd="pinctl__subcmd__help__subcmd__check"
                 ;;
@@ -34,6 +37,9 @@ _pinctl() {
             pinctl__subcmd__help,help)
                 cmd="pinctl__subcmd__help__subcmd__help"
                 ;;
+            pinctl__subcmd__help,outdated)
+                cmd="pinctl__subcmd__help__subcmd__outdated"
+                ;;
             *)
                 ;;
         esac
@@ -41,7 +47,7 @@ _pinctl() {
 
     case "${cmd}" in
         pinctl)
-            opts="-q -v -h -V --quiet --verbose --color --directory --no-progress --help --version check completions help"
+            opts="-q -v -h -V --quiet --verbose --color --directory --no-progress --help --version check completions outdated help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,7 +129,7 @@ _pinctl() {
             return 0
             ;;
         pinctl__subcmd__help)
-            opts="check completions help"
+            opts="check completions outdated help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,6 +177,66 @@ _pinctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinctl__subcmd__help__subcmd__outdated)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pinctl__subcmd__outdated)
+            opts="-q -v -h -V --format --prod --group --direct --package --all --exit-code --fail-on --index-url --cache-dir --offline --refresh --quiet --verbose --color --directory --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown github" -- "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "yanked major minor patch" -- "${cur}"))
+                    return 0
+                    ;;
+                --index-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --directory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

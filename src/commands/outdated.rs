@@ -11,7 +11,7 @@ use pep508_rs::PackageName;
 use crate::cli::{FailOn, GlobalArgs, OutdatedArgs, OutdatedFormat};
 use crate::commands::ExitStatus;
 use crate::index::settings::DEFAULT_INDEX_URL;
-use crate::index::{HttpIndex, IndexSettings};
+use crate::index::{HttpIndex, IndexError, IndexSettings};
 use crate::lock::{LOCK_FILE_NAME, Lock, LockError};
 use crate::outdated::render::{self, Format};
 use crate::outdated::{Filter, OutdatedReport, Severity, find_outdated, input};
@@ -20,7 +20,11 @@ use crate::progress::ProgressReporter;
 use crate::project::{GroupName, Project, ProjectError, read_project};
 use crate::reporter::Reporter;
 
-pub fn run(global: &GlobalArgs, args: OutdatedArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    global: &GlobalArgs,
+    args: OutdatedArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
     let OutdatedArgs {
         format,
         prod,
@@ -35,7 +39,10 @@ pub fn run(global: &GlobalArgs, args: OutdatedArgs, printer: &Printer) -> anyhow
         offline,
         refresh,
     } = args;
-    let dir = global.directory.clone().unwrap_or_else(|| PathBuf::from("."));
+    let dir = global
+        .directory
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
     let project = read_project(&dir).map_err(project_error)?;
     let lock = read_lock(&dir)?;
     let filter = filter(&project, &lock, prod, &groups, direct, &packages)?;
@@ -58,10 +65,19 @@ pub fn run(global: &GlobalArgs, args: OutdatedArgs, printer: &Printer) -> anyhow
         .enable_all()
         .build()
         .context("failed to start the async runtime")?;
-    let mut report = runtime.block_on(async {
-        let index = HttpIndex::new(settings, reporter)?;
-        find_outdated(&input, &index).await
-    })?;
+    let mut report = runtime
+        .block_on(async {
+            let index = HttpIndex::new(settings, reporter)?;
+            find_outdated(&input, &index).await
+        })
+        .map_err(|err| match err {
+            IndexError::Offline { .. } => HintedError::new(
+                err.to_string(),
+                "run once without `--offline` to fill the cache",
+            )
+            .into(),
+            err => anyhow::Error::new(err),
+        })?;
     progress.finish();
     relativize_paths(&mut report);
 
@@ -185,7 +201,11 @@ fn relativize_paths(report: &mut OutdatedReport) {
         }
     };
     for entry in &mut report.entries {
-        for spec in entry.specifiers.iter_mut().chain(entry.blocked_by.iter_mut()) {
+        for spec in entry
+            .specifiers
+            .iter_mut()
+            .chain(entry.blocked_by.iter_mut())
+        {
             relative(&mut spec.file);
         }
     }

@@ -310,7 +310,7 @@ impl OutdatedReport {
 /// name, at most [`CONCURRENCY`] in flight, through the index's own cache rules.
 ///
 /// Packages the index does not know are listed in [`OutdatedReport::not_found`]; any other
-/// index failure aborts the run.
+/// index failure aborts the run (the first failing package by name is reported).
 pub async fn find_outdated(
     input: &OutdatedInput,
     index: &dyn PackageIndex,
@@ -319,9 +319,14 @@ pub async fn find_outdated(
     let mut responses = futures::stream::iter(names)
         .map(|name| async move { (name, index.versions(name).await) })
         .buffer_unordered(CONCURRENCY);
+    let mut results = BTreeMap::new();
+    while let Some((name, response)) = responses.next().await {
+        results.insert(name, response);
+    }
+    // In name order, so the error reported does not depend on which answer came first.
     let mut found: BTreeMap<&PackageName, Arc<PackageVersions>> = BTreeMap::new();
     let mut not_found = Vec::new();
-    while let Some((name, response)) = responses.next().await {
+    for (name, response) in results {
         match response {
             Ok(versions) => {
                 found.insert(name, versions);
@@ -330,7 +335,6 @@ pub async fn find_outdated(
             Err(err) => return Err(err),
         }
     }
-    not_found.sort();
 
     let python = PythonRange::new(input.requires_python.as_ref());
     let no_specs = Vec::new();

@@ -51,7 +51,11 @@ pub fn summary(report: &OutdatedReport) -> String {
     let yanked = report.entries.iter().filter(|e| e.yanked.is_some()).count();
     let plural = if total == 1 { "" } else { "s" };
     let mut out = if outdated == 0 {
-        format!("All {total} locked package{plural} are up to date")
+        match total {
+            0 => "No locked packages to compare".to_string(),
+            1 => "The locked package is up to date".to_string(),
+            _ => format!("All {total} locked packages are up to date"),
+        }
     } else {
         let verb = if outdated == 1 { "has" } else { "have" };
         let mut s = format!("{outdated} of {total} locked package{plural} {verb} updates");
