@@ -403,7 +403,12 @@ fn connection_reset_and_truncated_body() {
     let index = sample();
     index.fault("/simple/a/", Fault::ConnectionReset { times: 2 });
     assert_eq!(get(&index, "/simple/a/").status, None);
-    assert_eq!(get(&index, "/simple/a/").status, None);
+    // A real reset (RST), not just an orderly close.
+    let mut s = TcpStream::connect(index.addr()).unwrap();
+    s.write_all(b"GET /simple/a/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let err = s.read_to_end(&mut Vec::new()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);
     assert_eq!(get(&index, "/simple/a/").status, Some(200));
 
     index.fault("/files/", Fault::TruncatedBody);
@@ -621,5 +626,188 @@ fn pip_installs_from_the_index() {
     assert!(
         !log.iter()
             .any(|l| l.contains("b-1.0.0-py3-none-any.whl.metadata"))
+    );
+}
+
+#[test]
+fn etags_and_cache_control_are_opt_in() {
+    let plain = sample();
+    let r = get(&plain, "/simple/a/");
+    assert_eq!(r.header("etag"), None);
+    assert_eq!(r.header("cache-control"), None);
+
+    let index = TestIndex::builder()
+        .package("a", "1.0.0", PackageSpec::new())
+        .etags()
+        .cache_control("max-age=0")
+        .build();
+    let first = get_json(&index, "/simple/a/");
+    assert_eq!(first.header("cache-control"), Some("max-age=0"));
+    let etag = first.header("etag").unwrap().to_string();
+    let again = request(
+        &index,
+        "GET",
+        "/simple/a/",
+        &[("Accept", JSON), ("If-None-Match", &etag)],
+    );
+    assert_eq!(again.status, Some(304));
+    assert!(again.body.is_empty());
+    // The HTML page is a different representation with its own tag.
+    let html = request(&index, "GET", "/simple/a/", &[("If-None-Match", &etag)]);
+    assert_eq!(html.status, Some(200));
+}
+
+#[test]
+fn local_versions_and_unnormalised_names() {
+    let index = TestIndex::builder()
+        .package("My_Pkg", "1.0.0+local.1", PackageSpec::new())
+        .package("my-pkg", "0.9", PackageSpec::new().sdist(false))
+        .build();
+    let doc = get_json(&index, "/simple/my-pkg/").json();
+    assert_eq!(doc["versions"], serde_json::json!(["0.9", "1.0.0+local.1"]));
+    let f = &doc["files"][1];
+    assert_eq!(f["filename"], "my_pkg-1.0.0+local.1-py3-none-any.whl");
+    let url = f["url"].as_str().unwrap();
+    assert!(
+        url.ends_with("/files/my_pkg-1.0.0%2Blocal.1-py3-none-any.whl"),
+        "{url}"
+    );
+    let body = get(&index, &path_of(&index, url));
+    assert_eq!(sha256_hex(&body.body), f["hashes"]["sha256"]);
+    let meta = get(&index, &format!("{}.metadata", path_of(&index, url))).text();
+    assert!(meta.contains("Name: My_Pkg\n"), "{meta}");
+}
+
+/// Checks every archive with Python's own readers: wheels are valid zips whose RECORD
+/// hashes match, sdists are gzipped tars with static PKG-INFO and pyproject metadata.
+#[test]
+fn archives_are_valid_for_python() {
+    let python = test_venv().join("bin/python");
+    let index = sample();
+    let dir = tempfile::tempdir().unwrap();
+    for name in index.filenames() {
+        std::fs::write(dir.path().join(&name), index.file(&name).unwrap()).unwrap();
+    }
+    let script = r#"
+import base64, hashlib, pathlib, sys, tarfile, tomllib, zipfile
+from email.parser import HeaderParser
+d = pathlib.Path(sys.argv[1])
+seen = 0
+for whl in sorted(d.glob("*.whl")):
+    with zipfile.ZipFile(whl) as z:
+        assert z.testzip() is None, whl
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist()), whl
+        names = z.namelist()
+        record = [n for n in names if n.endswith(".dist-info/RECORD")][0]
+        for line in z.read(record).decode().splitlines():
+            path, digest, size = line.rsplit(",", 2)
+            if path == record:
+                continue
+            data = z.read(path)
+            want = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert digest == want and int(size) == len(data), (whl, path)
+        meta = z.read(record.replace("RECORD", "METADATA"))
+        assert meta == (d / (whl.name + ".metadata")).read_bytes(), whl
+        seen += 1
+for sdist in sorted(d.glob("*.tar.gz")):
+    with tarfile.open(sdist) as t:
+        top = sdist.name[: -len(".tar.gz")]
+        pkg = HeaderParser().parsestr(t.extractfile(f"{top}/PKG-INFO").read().decode())
+        assert pkg["Metadata-Version"] == "2.2" and pkg["Dynamic"] is None, sdist
+        project = tomllib.load(t.extractfile(f"{top}/pyproject.toml"))["project"]
+        assert project["version"] == pkg["Version"], sdist
+        assert "dynamic" not in project, sdist
+        reqs = [r for r in (pkg.get_all("Requires-Dist") or []) if "extra ==" not in r]
+        assert project["dependencies"] == reqs, (sdist, project, reqs)
+        seen += 1
+print(seen)
+"#;
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wheels_and_sdists = index
+        .filenames()
+        .iter()
+        .filter(|n| !n.ends_with(".metadata"))
+        .count();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        wheels_and_sdists.to_string()
+    );
+}
+
+#[tokio::test]
+async fn reqwest_client_works_with_the_server() {
+    let index = sample();
+    let client = reqwest::Client::new();
+    let url = format!("{}/a/", index.url());
+    // Several requests over the client's pooled keep-alive connection.
+    for _ in 0..3 {
+        let r = client
+            .get(&url)
+            .header("Accept", JSON)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let doc: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+        assert_eq!(doc["name"], "a");
+    }
+    let wheel = index.file_url("a-1.0.0-py3-none-any.whl");
+    let r = client
+        .get(&wheel)
+        .header("Range", "bytes=-100")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(r.bytes().await.unwrap().len(), 100);
+    let head = client.head(&wheel).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(
+        head.headers()["content-length"].to_str().unwrap(),
+        index
+            .file("a-1.0.0-py3-none-any.whl")
+            .unwrap()
+            .len()
+            .to_string()
+    );
+    // A non-normalised name is redirected and followed.
+    let r = client
+        .get(format!("{}/A/", index.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.url().path(), "/simple/a/");
+
+    index.fault("/simple/b/", Fault::ConnectionReset { times: 1 });
+    let first = client.get(format!("{}/b/", index.url())).send().await;
+    assert!(first.is_err(), "{first:?}");
+    let second = client
+        .get(format!("{}/b/", index.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 200);
+    assert_eq!(index.requests("/simple/b/"), 2);
+
+    index.fault("/files/", Fault::TruncatedBody);
+    let r = client.get(&wheel).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.is_err());
+    index.clear_faults();
+    let r = client.get(&wheel).send().await.unwrap();
+    assert_eq!(
+        sha256_hex(&r.bytes().await.unwrap()),
+        sha256_hex(&index.file("a-1.0.0-py3-none-any.whl").unwrap())
     );
 }

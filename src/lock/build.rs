@@ -58,12 +58,13 @@ fn locked_package(
     project: &pubgrub::Ranges<pep440_rs::Version>,
     index: &str,
 ) -> LockedPackage {
-    let compatible: Vec<&DistFile> = package
+    let mut compatible: Vec<&DistFile> = package
         .files
         .files
         .iter()
         .filter(|f| file_compatible(f, project))
         .collect();
+    compatible.sort_by(|a, b| a.filename.cmp(&b.filename));
     let mut sdists: Vec<&DistFile> = compatible
         .iter()
         .copied()
@@ -95,7 +96,7 @@ fn locked_package(
         requires_python: package
             .requires_python
             .clone()
-            .or_else(|| package.files.requires_python().cloned()),
+            .or_else(|| compatible.iter().find_map(|f| f.requires_python.clone())),
         index: (!index.is_empty()).then(|| index.to_owned()),
         sdist: sdists.first().and_then(|f| locked_file(f)),
         wheels,

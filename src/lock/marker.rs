@@ -67,7 +67,6 @@ fn has_top_level_or(marker: &str) -> bool {
     for (i, &b) in bytes.iter().enumerate() {
         match (quote, b) {
             (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
             (None, b'\'' | b'"') => quote = Some(b),
             (None, b'(') => depth += 1,
             (None, b')') => depth = depth.saturating_sub(1),

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use pep508_rs::MarkerTree;
 
 use super::{Lock, LockedFile, LockedPackage};
-use crate::project::Scope;
+use crate::project::{GroupName, Scope};
 
 /// A TOML string literal (toml_edit's encoding: escapes what must be escaped).
 pub(crate) fn quote(s: &str) -> String {
@@ -148,7 +148,7 @@ impl Lock {
         let _ = writeln!(
             out,
             "dependency-groups = {}",
-            inline_list(self.groups.iter().map(|g| g.as_str()))
+            inline_list(self.groups.iter().map(GroupName::as_str))
         );
         let _ = writeln!(out, "created-by = {}", quote(&self.created_by));
         out.push('\n');

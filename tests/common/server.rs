@@ -13,7 +13,7 @@ mod dist;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -164,17 +164,22 @@ pub enum Fault {
 /// Builds a [`TestIndex`] from packages added one by one.
 #[derive(Debug, Default)]
 pub struct TestIndexBuilder {
-    /// Display name -> (version, spec), in insertion order.
-    packages: BTreeMap<String, Vec<(String, PackageSpec)>>,
+    /// Normalized name -> (display name, versions in insertion order).
+    packages: BTreeMap<String, (String, Vec<(String, PackageSpec)>)>,
     hide_core_metadata: BTreeSet<String>,
     hide_all_core_metadata: bool,
+    etags: bool,
+    cache_control: Option<String>,
 }
 
 impl TestIndexBuilder {
     /// Adds (or replaces) `version` of `name`.
     #[must_use]
     pub fn package(mut self, name: &str, version: &str, spec: PackageSpec) -> Self {
-        let versions = self.packages.entry(name.to_string()).or_default();
+        let (_, versions) = self
+            .packages
+            .entry(normalize(name))
+            .or_insert_with(|| (name.to_string(), Vec::new()));
         versions.retain(|(v, _)| v != version);
         versions.push((version.to_string(), spec));
         self
@@ -183,7 +188,25 @@ impl TestIndexBuilder {
     /// Adds a project with no versions (its page exists and lists no files).
     #[must_use]
     pub fn empty_project(mut self, name: &str) -> Self {
-        self.packages.entry(name.to_string()).or_default();
+        self.packages
+            .entry(normalize(name))
+            .or_insert_with(|| (name.to_string(), Vec::new()));
+        self
+    }
+
+    /// Index pages carry an `ETag` (a hash of the body) and answer a matching
+    /// `If-None-Match` with 304 Not Modified.
+    #[must_use]
+    pub fn etags(mut self) -> Self {
+        self.etags = true;
+        self
+    }
+
+    /// Index pages carry this `Cache-Control` header (e.g. `max-age=0`); by default
+    /// they carry none.
+    #[must_use]
+    pub fn cache_control(mut self, value: &str) -> Self {
+        self.cache_control = Some(value.to_string());
         self
     }
 
@@ -211,6 +234,8 @@ impl TestIndexBuilder {
         let state = Arc::new(State {
             base: base.clone(),
             content,
+            etags: self.etags,
+            cache_control: self.cache_control.clone(),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -413,8 +438,8 @@ impl Content {
     fn build(b: &TestIndexBuilder, base: &str) -> Content {
         let mut files = HashMap::new();
         let mut projects = BTreeMap::new();
-        for (display, versions) in &b.packages {
-            let key = normalize(display);
+        for (key, (display, versions)) in &b.packages {
+            let key = key.clone();
             let hide = b.hide_all_core_metadata || b.hide_core_metadata.contains(&key);
             let mut sorted: Vec<&(String, PackageSpec)> = versions.iter().collect();
             sorted.sort_by_key(|(v, _)| version_key(v));
@@ -654,6 +679,8 @@ struct Logged {
 struct State {
     base: String,
     content: Content,
+    etags: bool,
+    cache_control: Option<String>,
     faults: Mutex<Vec<ActiveFault>>,
     log: Mutex<Vec<Logged>>,
     stop: AtomicBool,
@@ -710,6 +737,10 @@ struct Request {
     path: String,
     headers: Vec<(String, String)>,
     close: bool,
+    /// Bytes of the request line and headers (still unread on the socket).
+    head_len: u64,
+    /// Content-Length of the request body (read and dropped).
+    body_len: u64,
 }
 
 impl Request {
@@ -721,75 +752,69 @@ impl Request {
     }
 }
 
-enum ReadOutcome {
-    Line(Vec<u8>),
-    Closed,
-}
-
-/// Reads one line, polling the stop flag while the connection is idle.
-fn read_line(reader: &mut BufReader<TcpStream>, state: &State) -> ReadOutcome {
-    let mut line = Vec::new();
+/// Waits for a whole request head and parses it WITHOUT consuming it from the socket
+/// (`peek`), so that a connection-reset fault can close the socket with unread data,
+/// which makes the kernel send a real RST. None when the connection closed, idled out
+/// or sent garbage.
+fn peek_request(stream: &mut TcpStream, state: &State) -> Option<Request> {
+    let mut buf = vec![0_u8; 64 * 1024];
     let started = Instant::now();
-    loop {
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => return ReadOutcome::Closed,
-            Ok(_) if line.ends_with(b"\n") => return ReadOutcome::Line(line),
-            Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                if state.stop.load(Ordering::SeqCst) || started.elapsed() > IDLE_LIMIT {
-                    return ReadOutcome::Closed;
+    let mut last = 0;
+    let head_len = loop {
+        match stream.peek(&mut buf) {
+            Ok(0) => return None,
+            Ok(n) => {
+                // Tolerate blank lines between pipelined requests.
+                if buf[..n].starts_with(b"\r\n") || buf[..n].starts_with(b"\n") {
+                    let skip: u64 = if buf[0] == b'\r' { 2 } else { 1 };
+                    if !discard(stream, skip, state) {
+                        return None;
+                    }
+                    last = 0;
+                    continue;
                 }
+                if let Some(pos) = buf[..n].windows(4).position(|w| w == b"\r\n\r\n") {
+                    break pos + 4;
+                }
+                if n == buf.len() {
+                    return None;
+                }
+                if n == last {
+                    // More of the head is on its way; peek returns at once meanwhile.
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                last = n;
             }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return ReadOutcome::Closed,
+            Err(_) => return None,
         }
-        if line.len() > 64 * 1024 {
-            return ReadOutcome::Closed;
-        }
-    }
-}
-
-fn read_request(reader: &mut BufReader<TcpStream>, state: &State) -> Option<Request> {
-    let mut first = loop {
-        match read_line(reader, state) {
-            ReadOutcome::Closed => return None,
-            ReadOutcome::Line(l) if l.trim_ascii().is_empty() => {}
-            ReadOutcome::Line(l) => break String::from_utf8_lossy(&l).into_owned(),
+        if state.stop.load(Ordering::SeqCst) || started.elapsed() > IDLE_LIMIT {
+            return None;
         }
     };
-    first.truncate(first.trim_end().len());
-    let mut parts = first.split_whitespace();
+    let head = String::from_utf8_lossy(&buf[..head_len]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut parts = lines.next()?.split_whitespace();
     let method = parts.next()?.to_string();
     let target = parts.next()?.to_string();
     let version = parts.next().unwrap_or("HTTP/1.0").to_string();
-    let mut headers = Vec::new();
-    loop {
-        let ReadOutcome::Line(l) = read_line(reader, state) else {
-            return None;
-        };
-        let l = String::from_utf8_lossy(&l).into_owned();
-        let l = l.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        if let Some((n, v)) = l.split_once(':') {
-            headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
     let mut req = Request {
         method,
         path: String::new(),
         headers,
         close: false,
+        head_len: head_len as u64,
+        body_len: 0,
     };
-    // Discard any body.
-    if let Some(len) = req
+    req.body_len = req
         .header("content-length")
         .and_then(|v| v.parse::<u64>().ok())
-    {
-        let mut sink = Vec::new();
-        let _ = reader.by_ref().take(len).read_to_end(&mut sink);
-    }
+        .unwrap_or(0);
     let target = target
         .strip_prefix("http://")
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
@@ -801,17 +826,48 @@ fn read_request(reader: &mut BufReader<TcpStream>, state: &State) -> Option<Requ
     Some(req)
 }
 
-fn serve_connection(stream: TcpStream, state: &State) {
+/// Reads and drops `n` bytes; false when the connection ended first.
+fn discard(stream: &mut TcpStream, mut n: u64, state: &State) -> bool {
+    let mut buf = [0_u8; 8192];
+    let started = Instant::now();
+    while n > 0 {
+        let want = usize::try_from(n.min(buf.len() as u64)).unwrap_or(buf.len());
+        match stream.read(&mut buf[..want]) {
+            Ok(0) => return false,
+            Ok(got) => n -= got as u64,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) =>
+            {
+                if state.stop.load(Ordering::SeqCst) || started.elapsed() > IDLE_LIMIT {
+                    return false;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// What to do with the connection after a request.
+#[derive(PartialEq, Eq)]
+enum After {
+    KeepAlive,
+    Close,
+    /// Drop the socket with the request unread (the kernel answers with RST).
+    Reset,
+}
+
+fn serve_connection(mut stream: TcpStream, state: &State) {
     let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
     let _ = stream.set_nodelay(true);
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut stream = stream;
-    while let Some(req) = read_request(&mut reader, state) {
-        if !handle(&mut stream, &req, state) || req.close {
-            break;
+    while let Some(req) = peek_request(&mut stream, state) {
+        match handle(&mut stream, &req, state) {
+            After::KeepAlive => {}
+            After::Close => break,
+            After::Reset => return,
         }
     }
     let _ = stream.shutdown(Shutdown::Both);
@@ -881,7 +937,7 @@ fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
     let path = req.path.as_str();
     let c = &state.content;
     if path == "/simple" || path == "/simple/" {
-        return page(req, &c.root_json, &c.root_html);
+        return page(req, state, &c.root_json, &c.root_html);
     }
     if let Some(rest) = path.strip_prefix("/simple/") {
         let name = rest.trim_end_matches('/');
@@ -895,7 +951,7 @@ fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
         if key != name || !rest.ends_with('/') {
             return Response::redirect(format!("{}/simple/{key}/", state.base));
         }
-        return page(req, &project.json, &project.html);
+        return page(req, state, &project.json, &project.html);
     }
     if let Some(filename) = path.strip_prefix("/files/") {
         if matches!(fault, Some(Fault::NoMetadata)) && filename.ends_with(".metadata") {
@@ -935,8 +991,8 @@ fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
     Response::text(404, "not found\n")
 }
 
-fn page(req: &Request, json: &str, html: &str) -> Response {
-    if wants_json(req.header("accept")) {
+fn page(req: &Request, state: &State, json: &str, html: &str) -> Response {
+    let mut resp = if wants_json(req.header("accept")) {
         Response {
             status: 200,
             headers: vec![("Content-Type", JSON_TYPE.to_string())],
@@ -950,7 +1006,23 @@ fn page(req: &Request, json: &str, html: &str) -> Response {
             body: html.as_bytes().to_vec(),
             kind: BodyKind::Html,
         }
+    };
+    resp.headers.push(("Vary", "Accept".to_string()));
+    if let Some(cc) = &state.cache_control {
+        resp.headers.push(("Cache-Control", cc.clone()));
     }
+    if state.etags {
+        let etag = format!("\"{}\"", &sha256_hex(&resp.body)[..16]);
+        if req
+            .header("if-none-match")
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+        {
+            resp.status = 304;
+            resp.body.clear();
+        }
+        resp.headers.push(("ETag", etag));
+    }
+    resp
 }
 
 /// Applies a single `bytes=` range (206, or 416 when unsatisfiable); other forms are
@@ -1023,18 +1095,20 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Answers one request; false when the connection must be closed.
-fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> bool {
+/// Answers one request.
+fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> After {
     let fault = state.take_fault(&req.path);
+    if let Some(Fault::ConnectionReset { .. }) = &fault {
+        state.log(req, None);
+        return After::Reset;
+    }
+    if !discard(stream, req.head_len + req.body_len, state) {
+        return After::Close;
+    }
     if let Some(Fault::Delay(d)) = &fault {
         std::thread::sleep(*d);
     }
     let mut resp = match &fault {
-        Some(Fault::ConnectionReset { .. }) => {
-            state.log(req, None);
-            let _ = stream.shutdown(Shutdown::Both);
-            return false;
-        }
         Some(Fault::Status(code) | Fault::StatusTimes(code, _)) => {
             Response::text(*code, &format!("injected {code}\n"))
         }
@@ -1085,8 +1159,9 @@ fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> bool {
         .write_all(&out)
         .and_then(|()| stream.flush())
         .is_err()
+        || close
     {
-        return false;
+        return After::Close;
     }
-    !close
+    After::KeepAlive
 }

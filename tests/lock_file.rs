@@ -1,0 +1,323 @@
+//! The PEP 751 lock file: canonical bytes, round trip, atomic writes, validation by
+//! `packaging.pylock`, and what `pip install -r pylock.toml` / `uv pip install` install.
+
+#[path = "lock_support/mod.rs"]
+mod lock_support;
+
+use std::path::Path;
+use std::process::Command;
+
+use lock_support::*;
+use pinctl::lock::{Change, Freshness, Lock, build_lock, check_fresh, diff, write_if_changed};
+use pinctl::project::Scope;
+use pinctl::resolve::Resolution;
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn sample_lock() -> Lock {
+    build_lock(
+        &sample_resolution(),
+        &inputs("https://token:secret@pypi.example.org/simple/"),
+    )
+}
+
+#[test]
+fn lock_text_is_canonical() {
+    let lock = sample_lock();
+    let text = lock.to_toml();
+    assert!(!text.contains("secret"), "credentials leaked into the lock");
+    // Input order does not matter: same resolution in another order, same bytes.
+    let mut shuffled = sample_resolution();
+    shuffled.packages.reverse();
+    for p in &mut shuffled.packages {
+        p.files.files.reverse();
+    }
+    let again = build_lock(
+        &shuffled,
+        &inputs("https://token:secret@pypi.example.org/simple/"),
+    );
+    assert_eq!(again.to_toml(), text);
+    snapshot("lock_sample_pylock", &text);
+}
+
+#[test]
+fn files_for_unsupported_pythons_are_dropped() {
+    let lock = sample_lock();
+    let numpy = lock
+        .packages
+        .iter()
+        .find(|p| p.name.as_ref() == "numpy")
+        .unwrap();
+    let wheels: Vec<&str> = numpy.wheels.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(
+        wheels,
+        [
+            "numpy-2.1.3-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+            "numpy-2.1.3-cp313-cp313-win_amd64.whl",
+        ]
+    );
+    assert_eq!(numpy.sdist.as_ref().unwrap().name, "numpy-2.1.3.tar.gz");
+}
+
+#[test]
+fn round_trip() {
+    let lock = sample_lock();
+    let text = lock.to_toml();
+    let back = Lock::from_toml(&text, Path::new("pylock.toml")).unwrap();
+    assert_eq!(back, lock);
+    assert_eq!(back.to_toml(), text);
+}
+
+#[test]
+fn reader_points_at_the_problem() {
+    let text = sample_lock()
+        .to_toml()
+        .replace("version = \"0.5.2\"", "version = \"0.5.x\"");
+    let err = Lock::from_toml(&text, Path::new("pylock.toml")).unwrap_err();
+    let pinctl::lock::LockError::Input(input) = err else {
+        panic!("{err}")
+    };
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("\"0.5.x\"").map(|c| (i + 1, c + 1)))
+        .unwrap();
+    assert_eq!(input.location(), format!("pylock.toml:{line}:{column}"));
+    assert!(input.message.contains("`0.5.x`"), "{}", input.message);
+
+    let err = Lock::from_toml(
+        "lock-version = \"1.0\"\n[[packages]\n",
+        Path::new("p/pylock.toml"),
+    )
+    .unwrap_err();
+    let pinctl::lock::LockError::Input(input) = err else {
+        panic!("{err}")
+    };
+    assert!(
+        input.location().starts_with("p/pylock.toml:2:"),
+        "{}",
+        input.location()
+    );
+
+    let err = Lock::from_toml("lock-version = \"2.0\"\n", Path::new("pylock.toml")).unwrap_err();
+    assert!(err.to_string().contains("`2.0`"), "{err}");
+}
+
+#[test]
+fn packaging_accepts_the_lock() {
+    let venv = test_venv();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pylock.toml");
+    std::fs::write(&path, sample_lock().to_toml()).unwrap();
+    let out = run(Command::new(venv.join("bin/python"))
+        .arg("-c")
+        .arg(
+            "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
+         lock = Pylock.from_dict(tomllib.load(open(sys.argv[1], 'rb')))\n\
+         print(len(lock.packages), lock.dependency_groups, lock.extras, lock.default_groups)",
+        )
+        .arg(&path));
+    assert_eq!(out.trim(), "11 ['dev'] ['socks'] None");
+}
+
+#[test]
+fn write_is_atomic_and_skipped_when_unchanged() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pylock.toml");
+    let text = sample_lock().to_toml();
+    assert!(write_if_changed(&path, &text).unwrap());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let inode = std::fs::metadata(&path).unwrap().ino();
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    assert!(
+        !write_if_changed(&path, &text).unwrap(),
+        "an identical lock was rewritten"
+    );
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!((meta.ino(), meta.modified().unwrap()), (inode, mtime));
+    // A change replaces the file by rename (a new inode), never in place.
+    assert!(write_if_changed(&path, "lock-version = \"1.0\"\n").unwrap());
+    assert_ne!(std::fs::metadata(&path).unwrap().ino(), inode);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, [std::ffi::OsString::from("pylock.toml")]);
+    // A directory that cannot hold the temp file: an error naming the path, old file intact.
+    let missing = dir.path().join("no/such/dir/pylock.toml");
+    let err = write_if_changed(&missing, &text).unwrap_err();
+    assert!(err.to_string().contains("no/such/dir/pylock.toml"), "{err}");
+}
+
+#[test]
+fn dry_run_changes() {
+    let old = sample_lock();
+    let mut resolution = sample_resolution();
+    resolution.packages.retain(|p| p.name.as_ref() != "pysocks");
+    for p in &mut resolution.packages {
+        if p.name.as_ref() == "django" {
+            p.version = "5.1.5".parse().unwrap();
+        }
+    }
+    resolution.packages.push(package(
+        "typing-extensions",
+        "4.12.2",
+        &[(Scope::Production, "")],
+        &[],
+        vec![file(
+            "https://x",
+            "typing_extensions-4.12.2-py3-none-any.whl",
+            None,
+            1,
+        )],
+    ));
+    let new = build_lock(&resolution, &inputs("https://pypi.example.org/simple"));
+    let changes: Vec<String> = diff(&old, &new).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        changes,
+        [
+            "Update django 5.1.4 -> 5.1.5",
+            "Remove pysocks 1.7.1",
+            "Add typing-extensions 4.12.2"
+        ]
+    );
+    assert!(diff(&old, &old).is_empty());
+    assert!(matches!(diff(&old, &new)[0], Change::Update { .. }));
+}
+
+#[test]
+fn staleness_from_the_written_lock() {
+    let text = sample_lock().to_toml();
+    let lock = Lock::from_toml(&text, Path::new("pylock.toml")).unwrap();
+    let mut current = inputs("https://pypi.example.org/simple");
+    assert_eq!(check_fresh(&lock, &current), Freshness::Fresh);
+    current
+        .scopes
+        .get_mut(&dev())
+        .unwrap()
+        .push("ruff>=0.8".parse().unwrap());
+    assert_eq!(
+        check_fresh(&lock, &current),
+        Freshness::Stale(vec![
+            "dependency `ruff>=0.8` was added to group `dev`".to_owned()
+        ])
+    );
+}
+
+/// A project of real (tiny) wheels served from `file://` URLs:
+/// production `alpha`, `shared` (also dev), `linuxonly` (Linux), `winonly` (Windows);
+/// dev `gamma`, `devlinux` (Linux); extra `socks`: `delta`.
+pub fn installable_resolution(dir: &Path) -> Resolution {
+    let prod = Scope::Production;
+    let pkg = |name: &str, needed: &[(Scope, &str)]| {
+        package(
+            name,
+            "1.0",
+            needed,
+            &[],
+            vec![real_wheel(dir, name, "1.0", &[])],
+        )
+    };
+    Resolution {
+        requires_python: Some(">=3.8".parse().unwrap()),
+        packages: vec![
+            pkg("alpha", &[(prod.clone(), "")]),
+            pkg("shared", &[(prod.clone(), ""), (dev(), "")]),
+            pkg("linuxonly", &[(prod.clone(), "sys_platform == 'linux'")]),
+            pkg(
+                "winonly",
+                &[(prod.clone(), "sys_platform == 'win32'"), (dev(), "")],
+            ),
+            pkg("gamma", &[(dev(), "")]),
+            pkg("devlinux", &[(dev(), "sys_platform == 'linux'")]),
+            pkg("delta", &[(extra("socks"), "")]),
+        ],
+        forks: vec![],
+    }
+}
+
+fn install(tool: &str, dir: &Path, args: &[&str]) -> Vec<String> {
+    let venv = test_venv();
+    let target = tempfile::tempdir().unwrap();
+    let mut cmd = if tool == "pip" {
+        let mut c = Command::new(venv.join("bin/pip"));
+        c.args([
+            "install",
+            "--no-index",
+            "--disable-pip-version-check",
+            "--target",
+        ]);
+        c
+    } else {
+        let mut c = Command::new(venv.join("bin/uv"));
+        c.args(["pip", "install", "--offline", "--no-index", "--python"])
+            .arg(venv.join("bin/python"))
+            .arg("--target");
+        c
+    };
+    cmd.arg(target.path())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("PIP_REQUIRE_VIRTUALENV");
+    run(&mut cmd);
+    installed(target.path())
+}
+
+#[test]
+fn pip_and_uv_install_exactly_the_selected_scopes() {
+    assert_eq!(
+        std::env::consts::OS,
+        "linux",
+        "the expected sets assume Linux"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let wheels = dir.path().join("wheels");
+    std::fs::create_dir(&wheels).unwrap();
+    let resolution = installable_resolution(&wheels);
+    let mut lock_inputs = inputs("https://pypi.example.org/simple");
+    lock_inputs.requires_python = Some(">=3.8".parse().unwrap());
+    let lock = build_lock(&resolution, &lock_inputs);
+    std::fs::write(dir.path().join("pylock.toml"), lock.to_toml()).unwrap();
+    let d = dir.path();
+
+    let prod = ["alpha", "linuxonly", "shared"];
+    let prod_dev = [
+        "alpha",
+        "devlinux",
+        "gamma",
+        "linuxonly",
+        "shared",
+        "winonly",
+    ];
+    assert_eq!(install("pip", d, &["-r", "pylock.toml"]), prod);
+    assert_eq!(
+        install(
+            "pip",
+            d,
+            &["-r", "pylock.toml", "--group", "pylock.toml:dev"]
+        ),
+        prod_dev
+    );
+    assert_eq!(install("pip", d, &["--group", "pylock.toml:dev"]), prod_dev);
+    assert_eq!(
+        install("pip", d, &["-r", "pylock.toml[socks]"]),
+        ["alpha", "delta", "linuxonly", "shared"]
+    );
+    assert_eq!(install("uv", d, &["-r", "pylock.toml"]), prod);
+    assert_eq!(
+        install("uv", d, &["-r", "pylock.toml", "--group", "dev"]),
+        prod_dev
+    );
+    assert_eq!(
+        install("uv", d, &["-r", "pylock.toml", "--extra", "socks"]),
+        ["alpha", "delta", "linuxonly", "shared"]
+    );
+}
