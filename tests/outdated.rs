@@ -18,6 +18,7 @@ dependencies = [
     "requests>=2.28,<2.30",
     "numpy>=1.26",
     "click>=8",
+    "forky",
     "zeroverse>=0.4",
 ]
 
@@ -31,6 +32,8 @@ dev = [
 const LOCKED: &[(&str, &str, &[&str])] = &[
     ("attrs", "23.1.0", &["prod"]),
     ("click", "8.1.7", &["prod"]),
+    ("forky", "1.1.0", &["prod@python_full_version < '3.11'"]),
+    ("forky", "2.0.0", &["prod@python_full_version >= '3.11'"]),
     ("numpy", "1.26.4", &["prod"]),
     ("pluggy", "1.5.0", &["dev"]),
     ("pytest", "7.4.0", &["dev"]),
@@ -55,6 +58,10 @@ fn pylock(packages: &[(&str, &str, &[&str])]) -> String {
         if scopes.contains(&"prod") {
             out.push_str("prod = true\n");
         }
+        // `prod@MARKER`: production needs this version only under MARKER (a forked lock).
+        for marker in scopes.iter().filter_map(|s| s.strip_prefix("prod@")) {
+            let _ = writeln!(out, "prod = \"{marker}\"");
+        }
         if scopes.contains(&"dev") {
             out.push_str("groups = { dev = true }\n");
         }
@@ -72,6 +79,9 @@ fn index() -> TestIndex {
         .package("attrs", "23.2.0", v())
         .package("click", "8.1.7", v())
         .package("click", "8.2.0rc1", v())
+        .package("forky", "1.0.0", v().requires_python(">=3.9"))
+        .package("forky", "1.1.0", v().requires_python(">=3.9"))
+        .package("forky", "2.0.0", v().requires_python(">=3.11"))
         .package("numpy", "1.26.4", v().requires_python(">=3.9"))
         .package("numpy", "2.0.2", v().requires_python(">=3.9"))
         .package("numpy", "2.3.0", v().requires_python(">=3.11"))
@@ -278,20 +288,18 @@ fn exit_code_and_fail_on_levels() {
 fn one_request_per_package_then_cache_then_refresh() {
     let p = Project::new();
     let pages = || p.index.requests("/simple/");
+    // One request per package name (forky is locked twice).
+    let names = LOCKED.len() - 1;
     p.outdated(&[]);
-    assert_eq!(pages(), LOCKED.len(), "{:?}", p.index.request_log());
+    assert_eq!(pages(), names, "{:?}", p.index.request_log());
     p.outdated(&[]);
-    assert_eq!(pages(), LOCKED.len(), "cached pages are reused");
+    assert_eq!(pages(), names, "cached pages are reused");
     p.outdated(&["--refresh"]);
-    assert_eq!(
-        pages(),
-        2 * LOCKED.len(),
-        "--refresh fetches every page again"
-    );
+    assert_eq!(pages(), 2 * names, "--refresh fetches every page again");
     // Everything is cached now, so --offline works.
     let offline = p.outdated(&["--offline"]);
     assert!(offline.starts_with("exit: 0"), "{offline}");
-    assert_eq!(pages(), 2 * LOCKED.len());
+    assert_eq!(pages(), 2 * names);
     // Metadata is never needed.
     assert_eq!(p.index.requests("/files/"), 0);
 }

@@ -18,7 +18,9 @@ use std::sync::Arc;
 
 use futures::StreamExt as _;
 use pep440_rs::{Version, VersionSpecifiers};
-use pep508_rs::{MarkerTree, PackageName, Requirement, VersionOrUrl};
+use pep508_rs::{
+    MarkerTree, MarkerTreeKind, MarkerValueVersion, PackageName, Requirement, VersionOrUrl,
+};
 use pubgrub::Ranges;
 
 use crate::index::{IndexError, PackageIndex, PackageVersions, Yanked};
@@ -264,13 +266,10 @@ impl OutdatedEntry {
         !self.blocked_by.is_empty()
     }
 
-    /// Whether the entry has anything to say (shown without `--all`): an update, a yanked
-    /// or vanished locked version, or a newer release that needs a newer Python.
+    /// Whether the entry has anything to say (shown without `--all`): an update, or a
+    /// yanked or vanished locked version. A Python note alone is not enough.
     pub fn is_notable(&self) -> bool {
-        self.is_outdated()
-            || self.yanked.is_some()
-            || self.missing
-            || self.newer_requires_python.is_some()
+        self.is_outdated() || self.yanked.is_some() || self.missing
     }
 
     /// The most severe thing about this entry, for `--fail-on`.
@@ -344,10 +343,34 @@ pub async fn find_outdated(
         .filter_map(|package| {
             let versions = found.get(&package.name)?;
             let specs = input.specifiers.get(&package.name).unwrap_or(&no_specs);
+            let python = python.narrowed(&package.marker);
             Some(compare(package, specs, versions, &python))
         })
         .collect();
     entries.sort_by(|a, b| (&a.name, &a.current).cmp(&(&b.name, &b.current)));
+    // In a lock forked on Python, the note "newest X requires Python >=3.11" on the
+    // older fork says nothing new when the lock already holds X (or newer) for the
+    // newer Pythons.
+    let newest_locked: BTreeMap<&PackageName, &Version> =
+        input
+            .packages
+            .iter()
+            .fold(BTreeMap::new(), |mut newest, p| {
+                let slot = newest.entry(&p.name).or_insert(&p.version);
+                if p.version > **slot {
+                    *slot = &p.version;
+                }
+                newest
+            });
+    for entry in &mut entries {
+        if let (Some(note), Some(newest)) =
+            (&entry.newer_requires_python, newest_locked.get(&entry.name))
+        {
+            if **newest >= note.version {
+                entry.newer_requires_python = None;
+            }
+        }
+    }
     Ok(OutdatedReport {
         entries,
         not_found,
@@ -467,6 +490,24 @@ impl PythonRange {
         }
     }
 
+    /// The range for a locked version whose lock marker is `marker`: a lock forked on
+    /// Python holds each version only for part of the project's range.
+    fn narrowed(&self, marker: &MarkerTree) -> Self {
+        let pythons = marker_pythons(marker);
+        if pythons == Ranges::full() {
+            return self.clone();
+        }
+        let range = match &self.range {
+            Some(project) => project.intersection(&pythons),
+            None => pythons,
+        };
+        if range.is_empty() {
+            // A marker no Python of the project satisfies: compare against the whole range.
+            return self.clone();
+        }
+        Self { range: Some(range) }
+    }
+
     fn admits(&self, requires_python: Option<&VersionSpecifiers>) -> bool {
         let (Some(project), Some(requires_python)) = (&self.range, requires_python) else {
             return true;
@@ -478,6 +519,38 @@ impl PythonRange {
             return false;
         };
         lower_bound_le(package_lower, project_lower) && !package.is_disjoint(project)
+    }
+}
+
+/// The Python versions under which `marker` can hold (every other variable free).
+fn marker_pythons(marker: &MarkerTree) -> Ranges<Version> {
+    let union = |children: &mut dyn Iterator<Item = MarkerTree>| {
+        children.fold(Ranges::empty(), |acc, child| {
+            acc.union(&marker_pythons(&child))
+        })
+    };
+    match marker.kind() {
+        MarkerTreeKind::True => Ranges::full(),
+        MarkerTreeKind::False => Ranges::empty(),
+        MarkerTreeKind::Version(node) => {
+            let python = matches!(
+                node.key(),
+                MarkerValueVersion::PythonFullVersion | MarkerValueVersion::PythonVersion
+            );
+            node.edges().fold(Ranges::empty(), |acc, (range, child)| {
+                let below = marker_pythons(&child);
+                let edge = if python {
+                    range.intersection(&below)
+                } else {
+                    below
+                };
+                acc.union(&edge)
+            })
+        }
+        MarkerTreeKind::String(node) => union(&mut node.children().map(|(_, child)| child)),
+        MarkerTreeKind::In(node) => union(&mut node.children().map(|(_, child)| child)),
+        MarkerTreeKind::Contains(node) => union(&mut node.children().map(|(_, child)| child)),
+        MarkerTreeKind::Extra(node) => union(&mut node.children().map(|(_, child)| child)),
     }
 }
 

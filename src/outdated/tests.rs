@@ -506,6 +506,7 @@ fn sample_report() -> OutdatedReport {
     let idx = index(&[
         "requests 2.28.0",
         "requests 2.32.3",
+        "numpy 1.26.0 py:>=3.9",
         "numpy 1.26.4 py:>=3.9",
         "numpy 2.3.0 py:>=3.11",
         "attrs 23.1.0 yanked:bad, \"really\" bad",
@@ -520,7 +521,7 @@ fn sample_report() -> OutdatedReport {
         &["pytest>=7"],
     )
     .lock("requests", "2.28.0", &["prod"])
-    .lock("numpy", "1.26.4", &["prod"])
+    .lock("numpy", "1.26.0", &["prod"])
     .lock("attrs", "23.1.0", &["prod"])
     .lock("idna", "3.7", &["prod"])
     .lock("pytest", "7.4.0", &["dev"])
@@ -586,6 +587,69 @@ fn summary_counts() {
     let report = sample_report();
     assert_eq!(
         render::summary(&report),
-        "3 of 5 locked packages have updates (1 major); 1 locked version is yanked"
+        "4 of 5 locked packages have updates (1 major); 1 locked version is yanked"
     );
+}
+
+#[test]
+fn a_lock_forked_on_python_compares_each_fork_with_its_pythons() {
+    let idx = index(&[
+        "numpy 1.26.4 py:>=3.9",
+        "numpy 2.0.2 py:>=3.9",
+        "numpy 2.2.6 py:>=3.10",
+        "numpy 2.3.0 py:>=3.11",
+    ]);
+    let mut fixture = Fixture::new(Some(">=3.9"), &["numpy"], &[])
+        .lock("numpy", "2.0.2", &["prod"])
+        .lock("numpy", "2.2.6", &["prod"])
+        .lock("numpy", "2.3.0", &["prod"]);
+    let markers = [
+        "python_full_version < '3.10'",
+        "python_full_version == '3.10.*'",
+        "python_full_version >= '3.11'",
+    ];
+    for (package, marker) in fixture.input.packages.iter_mut().zip(markers) {
+        package.marker = MarkerTree::from_str(marker).unwrap();
+    }
+    let report = fixture.run(&idx);
+    let latest: Vec<_> = report
+        .entries
+        .iter()
+        .map(|e| e.latest.clone().unwrap())
+        .collect();
+    assert_eq!(latest, [v("2.0.2"), v("2.2.6"), v("2.3.0")]);
+    for e in &report.entries {
+        assert!(!e.is_notable(), "{e:?}");
+        // The lock already holds 2.3.0 for the Pythons that can have it.
+        assert_eq!(e.newer_requires_python, None);
+    }
+
+    // Only the old fork locked: its note stays, and the entry is outdated within its range.
+    let mut old_only =
+        Fixture::new(Some(">=3.9"), &["numpy"], &[]).lock("numpy", "1.26.4", &["prod"]);
+    old_only.input.packages[0].marker =
+        MarkerTree::from_str("python_full_version < '3.10'").unwrap();
+    let e = &old_only.run(&idx).entries[0];
+    assert_eq!(e.latest, Some(v("2.0.2")));
+    assert_eq!(
+        e.newer_requires_python.as_ref().map(|n| n.version.clone()),
+        Some(v("2.3.0"))
+    );
+}
+
+#[test]
+fn marker_python_ranges() {
+    let pythons = |m: &str| marker_pythons(&MarkerTree::from_str(m).unwrap());
+    let range =
+        |s: &str| pep440_rs::release_specifiers_to_ranges(VersionSpecifiers::from_str(s).unwrap());
+    assert_eq!(pythons("python_version >= '3.10'"), range(">=3.10"));
+    assert_eq!(
+        pythons("sys_platform == 'win32' and python_full_version < '3.11'"),
+        range("<3.11")
+    );
+    assert_eq!(
+        pythons("python_version < '3.10' or python_version >= '3.12'"),
+        range("<3.10").union(&range(">=3.12"))
+    );
+    assert_eq!(pythons("sys_platform == 'linux'"), Ranges::full());
 }
