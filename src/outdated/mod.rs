@@ -365,10 +365,9 @@ pub async fn find_outdated(
     for entry in &mut entries {
         if let (Some(note), Some(newest)) =
             (&entry.newer_requires_python, newest_locked.get(&entry.name))
+            && **newest >= note.version
         {
-            if **newest >= note.version {
-                entry.newer_requires_python = None;
-            }
+            entry.newer_requires_python = None;
         }
     }
     Ok(OutdatedReport {
