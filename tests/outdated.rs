@@ -381,3 +381,28 @@ fn help() {
         String::from_utf8_lossy(&output.stdout).to_string()
     );
 }
+
+#[test]
+fn directory_flag_points_annotations_at_the_project_file() {
+    let p = Project::new();
+    let parent = p.path().parent().unwrap();
+    let sub = p.path().file_name().unwrap().to_string_lossy().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_pinctl"))
+        .args(["outdated", "--format", "github", "--package", "requests"])
+        .args(["--index-url", &p.index.url()])
+        .arg("--cache-dir")
+        .arg(p.path().join(".cache"))
+        .args(["--directory", &sub])
+        .current_dir(parent)
+        .env_remove("PINCTL_INDEX_URL")
+        .env_remove("PINCTL_CACHE_DIR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with(&format!(
+            "::warning file={sub}/pyproject.toml,line=6,col=5,"
+        )),
+        "{stdout}"
+    );
+}
