@@ -20,6 +20,8 @@ use crate::progress::ProgressReporter;
 use crate::project::{GroupName, Project, ProjectError, read_project};
 use crate::reporter::Reporter;
 
+/// Runs `pinctl outdated`: exit 1 only with `--exit-code`/`--fail-on` and a finding at
+/// that level; errors (no lock, bad input, index failures) are returned.
 pub fn run(
     global: &GlobalArgs,
     args: OutdatedArgs,

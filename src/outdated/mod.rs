@@ -113,7 +113,7 @@ pub struct Filter {
 impl Filter {
     /// Whether `package` passes the filter.
     pub fn matches(&self, package: &LockedPackage) -> bool {
-        let scoped = !self.prod && self.groups.is_empty()
+        let scoped = (!self.prod && self.groups.is_empty())
             || package.scopes.iter().any(|scope| match scope {
                 Scope::Production => self.prod,
                 Scope::Group(group) => self.groups.contains(group),
