@@ -79,3 +79,82 @@ impl OutdatedInput {
         self.specifiers.contains_key(name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::str::FromStr;
+
+    use pep440_rs::Version;
+    use pep508_rs::{MarkerTree, PackageName};
+
+    use crate::lock::Lock;
+    use crate::project::{GroupName, Scope, parse_pyproject};
+    use crate::source::SourceFile;
+
+    const PYPROJECT: &str = r#"[project]
+name = "app"
+version = "1.0"
+requires-python = ">=3.9"
+dependencies = ["requests>=2", "numpy<2; python_version < '3.10'"]
+
+[dependency-groups]
+dev = ["requests<3", "pytest"]
+"#;
+
+    fn lock_entry(name: &str, version: &str, tool: &str) -> String {
+        format!(
+            "[[packages]]\nname = \"{name}\"\nversion = \"{version}\"\nindex = \"https://example.invalid/simple\"\n\
+             wheels = [{{ url = \"https://example.invalid/{name}-{version}-py3-none-any.whl\", hashes = {{ sha256 = \"{}\" }} }}]\n\
+             [packages.tool.pinctl]\n{tool}\n\n",
+            "0".repeat(64)
+        )
+    }
+
+    #[test]
+    fn scopes_markers_and_specifiers_come_from_lock_and_project() {
+        let project = parse_pyproject(SourceFile::new("pyproject.toml", PYPROJECT)).unwrap();
+        let mut text = String::from(
+            "lock-version = \"1.0\"\nrequires-python = \">=3.8\"\ndependency-groups = [\"dev\"]\n\n",
+        );
+        text.push_str(&lock_entry("app", "1.0", "prod = true"));
+        text.push_str(&lock_entry(
+            "numpy",
+            "1.26.4",
+            "prod = \"python_full_version < '3.10'\"",
+        ));
+        text.push_str(&lock_entry("pytest", "8.0.0", "groups = { dev = true }"));
+        text.push_str(&lock_entry(
+            "requests",
+            "2.31.0",
+            "prod = true\ngroups = { dev = true }",
+        ));
+        text.push_str("[tool.pinctl]\nfingerprint = \"0\"\n");
+        let lock = Lock::from_toml(&text, Path::new("pylock.toml")).unwrap();
+
+        let input = super::from_project_and_lock(&project, &lock);
+        // The project's requires-python wins over the lock's; the project itself is skipped.
+        assert_eq!(input.requires_python.unwrap().to_string(), ">=3.9");
+        let names: Vec<String> = input.packages.iter().map(|p| p.name.to_string()).collect();
+        assert_eq!(names, ["numpy", "pytest", "requests"]);
+
+        let numpy = &input.packages[0];
+        assert!(numpy.direct);
+        assert_eq!(numpy.version, Version::from_str("1.26.4").unwrap());
+        assert_eq!(
+            numpy.marker,
+            MarkerTree::from_str("python_full_version < '3.10'").unwrap()
+        );
+        let requests = &input.packages[2];
+        assert_eq!(
+            requests.scopes.iter().cloned().collect::<Vec<_>>(),
+            [Scope::Production, Scope::Group(GroupName::new("dev"))]
+        );
+        assert!(requests.marker.is_true());
+
+        let specs = &input.specifiers[&PackageName::from_str("requests").unwrap()];
+        let written: Vec<String> = specs.iter().map(|s| s.location().requirement).collect();
+        assert_eq!(written, ["requests>=2", "requests<3"]);
+        assert_eq!(specs[1].location().line, 8);
+    }
+}

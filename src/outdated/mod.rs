@@ -190,7 +190,7 @@ pub enum Severity {
     Minor,
     /// A major update.
     Major,
-    /// The locked version has been yanked.
+    /// The locked version has been yanked (or is no longer on the index).
     Yanked,
 }
 
@@ -272,9 +272,10 @@ impl OutdatedEntry {
         self.is_outdated() || self.yanked.is_some() || self.missing
     }
 
-    /// The most severe thing about this entry, for `--fail-on`.
+    /// The most severe thing about this entry, for `--fail-on`. A locked version the index
+    /// no longer lists counts as yanked: installing the lock would fail the same way.
     pub fn severity(&self) -> Option<Severity> {
-        if self.yanked.is_some() {
+        if self.yanked.is_some() || self.missing {
             Some(Severity::Yanked)
         } else {
             self.update.map(Severity::from)

@@ -392,6 +392,7 @@ fn missing_packages_and_versions_are_reported() {
     let e = entry(&report, "foo");
     assert!(e.missing);
     assert!(e.is_notable());
+    assert_eq!(e.severity(), Some(Severity::Yanked));
 }
 
 #[test]
@@ -652,4 +653,26 @@ fn marker_python_ranges() {
         range("<3.10").union(&range(">=3.12"))
     );
     assert_eq!(pythons("sys_platform == 'linux'"), Ranges::full());
+}
+
+#[test]
+fn python_support_compares_lower_bounds() {
+    let project = |s: &str| PythonRange::new(Some(&VersionSpecifiers::from_str(s).unwrap()));
+    let admits =
+        |p: &PythonRange, s: &str| p.admits(Some(&VersionSpecifiers::from_str(s).unwrap()));
+    let from_39 = project(">=3.9");
+    assert!(admits(&from_39, ">=3.9"));
+    assert!(admits(&from_39, ">=3.8,<4"));
+    assert!(admits(&from_39, ">=3.6,!=3.7.*"));
+    assert!(admits(&from_39, "~=3.9"));
+    assert!(!admits(&from_39, ">=3.9.1"));
+    assert!(!admits(&from_39, ">3.9"));
+    assert!(!admits(&from_39, ">=3.10"));
+    assert!(!admits(&from_39, "<3.9"));
+    assert!(from_39.admits(None));
+    let above_39 = project(">3.9");
+    assert!(admits(&above_39, ">3.9"));
+    assert!(admits(&above_39, ">=3.9"));
+    assert!(!admits(&above_39, ">=3.9.1"));
+    assert!(PythonRange::new(None).admits(Some(&VersionSpecifiers::from_str(">=3.13").unwrap())));
 }
