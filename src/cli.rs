@@ -60,6 +60,8 @@ pub enum Command {
     /// `pip install -r pylock.toml` installs. Reads only pylock.toml (and pyproject.toml
     /// to check that the lock is fresh); never the network.
     Export(ExportArgs),
+    /// Compare locked versions with what the index offers now.
+    Outdated(OutdatedArgs),
 }
 
 /// `pinctl check`
@@ -237,4 +239,61 @@ pub struct LockArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub index: IndexArgs,
+}
+
+/// `pinctl outdated`
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutdatedFormat::Table)]
+    pub format: OutdatedFormat,
+    /// Only packages the production set installs.
+    #[arg(long)]
+    pub prod: bool,
+    /// Only packages dependency group G installs (repeatable; with --prod: either).
+    #[arg(long = "group", value_name = "G")]
+    pub groups: Vec<String>,
+    /// Only packages the project names itself.
+    #[arg(long)]
+    pub direct: bool,
+    /// Only package P (repeatable).
+    #[arg(long = "package", value_name = "P")]
+    pub packages: Vec<String>,
+    /// Also list packages that are up to date.
+    #[arg(long)]
+    pub all: bool,
+    /// Exit with 1 when any package is outdated or its locked version was yanked.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Exit with 1 only for findings at LEVEL or above (implies --exit-code).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+}
+
+/// `outdated --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutdatedFormat {
+    /// An aligned table.
+    Table,
+    /// One JSON document (schema_version 1, see docs/outdated.md).
+    Json,
+    /// A Markdown table, for a pull-request or issue body.
+    Markdown,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// `outdated --fail-on`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only yanked locked versions.
+    Yanked,
+    /// Major updates (0.x: minor) and yanked versions.
+    Major,
+    /// Minor or major updates and yanked versions.
+    Minor,
+    /// Any update and yanked versions.
+    Patch,
 }

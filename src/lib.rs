@@ -13,6 +13,7 @@ pub mod export;
 pub mod index;
 pub mod lint;
 pub mod lock;
+pub mod outdated;
 pub mod printer;
 pub mod progress;
 pub mod project;

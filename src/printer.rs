@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::lock::LockError;
 use crate::project::{InputWarning, ProjectError};
 use crate::source::InputError;
 
@@ -162,11 +163,16 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// The positional error inside `cause`, also when a module error wraps it transparently.
 fn as_input_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a InputError> {
-    cause.downcast_ref::<InputError>().or_else(|| {
-        cause
-            .downcast_ref::<ProjectError>()
-            .and_then(ProjectError::input_error)
-    })
+    if let Some(input) = cause.downcast_ref::<InputError>() {
+        return Some(input);
+    }
+    if let Some(project) = cause.downcast_ref::<ProjectError>() {
+        return project.input_error();
+    }
+    match cause.downcast_ref::<LockError>() {
+        Some(LockError::Input(input)) => Some(input),
+        _ => None,
+    }
 }
 
 /// The text [`Printer::error`] writes (styles included; anstream strips them when needed).

@@ -15,7 +15,7 @@ use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
 use crate::commands::ExitStatus;
 use crate::lint::{self, Finding, Level, LintContext, LintLevels, Summary, render};
 use crate::printer::{HintedError, Printer, Verbosity};
-use crate::project::{self, InputWarning, Layout, ProjectError};
+use crate::project::{self, InputWarning, Layout};
 use crate::source::SourceFile;
 
 /// What one `FILE` argument (or the default project) is linted as.
@@ -82,7 +82,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
     for target in targets {
         match target {
             Target::Pyproject(path) => {
-                let project = project::read_pyproject(&path).map_err(project_error)?;
+                let project = project::read_pyproject(&path)?;
                 let levels = overrides(
                     LintLevels::from_pyproject(&project.file).map_err(anyhow::Error::new)?,
                 )?;
@@ -91,7 +91,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
                 files_checked.insert(project.file.path.clone());
             }
             Target::Requirements(path) => {
-                let requirements = project::requirements_txt::read(&path).map_err(project_error)?;
+                let requirements = project::requirements_txt::read(&path)?;
                 let ctx = LintContext {
                     layout: Layout::Requirements,
                 };
@@ -148,13 +148,4 @@ fn project_levels(path: &Path) -> anyhow::Result<LintLevels> {
     let file: Arc<SourceFile> =
         SourceFile::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
     LintLevels::from_pyproject(&file).map_err(anyhow::Error::new)
-}
-
-/// Keeps the positional [`InputError`](crate::source::InputError) at the top of the
-/// chain, so the error renderer shows its snippet and hint.
-fn project_error(err: ProjectError) -> anyhow::Error {
-    match err {
-        ProjectError::Input(input) | ProjectError::Unsupported(input) => anyhow::Error::new(input),
-        other => anyhow::Error::new(other),
-    }
 }

@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod export;
 pub mod lock;
+pub mod outdated;
 
 use crate::cli::{Cli, Command};
 use crate::printer::Printer;
@@ -40,5 +41,6 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Cache(args) => cache::run(&args, printer),
         Command::Lock(args) => lock::run(&global, args, printer),
         Command::Export(args) => export::run(&global, args, printer),
+        Command::Outdated(args) => outdated::run(&global, args, printer),
     }
 }
