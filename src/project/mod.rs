@@ -105,6 +105,7 @@ pub enum Written {
     /// A PEP 508 string; the whole requirement text as written.
     Pep508(String),
     /// A Poetry constraint (`^1.2`, `~1.2`, `*`, `1.2.*`, `>=1,<2`, `1.0 || 2.0`), before translation.
+    /// Empty when a Poetry table gives no `version` (`foo = { extras = ["x"] }`).
     Poetry(String),
 }
 
