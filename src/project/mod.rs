@@ -120,7 +120,8 @@ pub struct Dependency {
     pub file: Arc<SourceFile>,
     /// The whole entry: a PEP 508 string literal (with quotes), a Poetry `key = value`, a requirements line.
     pub span: Span,
-    /// Just the version constraint, when there is one (for pointing at `>=2.31`).
+    /// Just the version constraint, when there is one (for pointing at `>=2.31`); for
+    /// `name @ URL` the URL; for Poetry the constraint's string literal (with quotes).
     pub specifier_span: Option<Span>,
     /// The scope this entry belongs to (for requirements files: [`Scope::Production`]).
     pub scope: Scope,

@@ -25,6 +25,10 @@
 //!   them by building the package, which pinctl never does); `check` can report them.
 //!   In a constraints file they are an error, since pip requires constraints to be named.
 //! - `${VAR}` environment variables are not expanded.
+//!
+//! A [`Dependency`] read here has `span` = the requirement text (without its `--hash`
+//! options; across continuation lines when it is split), `scope` = production, and
+//! `written` = the requirement text as pip sees it (continuations joined).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
