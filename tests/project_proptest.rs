@@ -328,3 +328,62 @@ fn version_strings_round_trip_in_the_model() {
     assert!(model(Kind::Caret, &[0, 0], &[0, 0, 9]));
     assert!(!model(Kind::Caret, &[0, 0], &[0, 1]));
 }
+
+/// Requirements whose whitespace-separated pieces may be split over continuation lines.
+const REQUIREMENTS: &[(&str, &str)] = &[
+    ("requests >=2.31", ">=2.31"),
+    ("flask[async] ==3.0.3 ; python_version >= '3.10'", "==3.0.3"),
+    ("numpy", ""),
+    ("pandas >=2.2, <3 ; sys_platform != 'win32'", ">=2.2, <3"),
+    (
+        "attrs @ https://example.com/attrs-23.2.0.tar.gz",
+        "https://example.com/attrs-23.2.0.tar.gz",
+    ),
+];
+
+fn normalise(text: &str) -> String {
+    text.replace("\\\r\n", " ")
+        .replace("\\\n", " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(256)))]
+
+    /// Spans of requirements spread over `\` continuations cover exactly what was written.
+    #[test]
+    fn continuation_spans_cover_the_requirement(
+        picks in prop::collection::vec((0..REQUIREMENTS.len(), prop::collection::vec(any::<bool>(), 12), 0usize..4, any::<bool>()), 1..6),
+    ) {
+        let mut text = String::new();
+        for (i, breaks, indent, comment) in &picks {
+            let (req, _) = REQUIREMENTS[*i];
+            for (n, word) in req.split(' ').enumerate() {
+                if n > 0 {
+                    if breaks[n % breaks.len()] {
+                        text.push_str(" \\\n");
+                        text.push_str(&" ".repeat(*indent));
+                    } else {
+                        text.push(' ');
+                    }
+                }
+                text.push_str(word);
+            }
+            if *comment {
+                text.push_str("  # pinned for reasons");
+            }
+            text.push('\n');
+        }
+        let file = SourceFile::new("/nonexistent-pinctl/requirements.txt", text);
+        let parsed = requirements_txt::parse(&file).unwrap();
+        prop_assert_eq!(parsed.dependencies.len(), picks.len());
+        for (dep, (i, ..)) in parsed.dependencies.iter().zip(&picks) {
+            let (req, spec) = REQUIREMENTS[*i];
+            prop_assert_eq!(normalise(file.slice(dep.span)), normalise(req));
+            let written = dep.specifier_span.map(|s| normalise(file.slice(s)));
+            prop_assert_eq!(written.unwrap_or_default(), normalise(spec));
+        }
+    }
+}

@@ -551,12 +551,13 @@ fn names_are_validated() {
         e.message
     );
     let e = input_err("[project]\nrequires-python = \">=3.10,,\"\n");
-    assert!(
-        e.message
-            .starts_with("invalid `requires-python` `>=3.10,,`"),
-        "{}",
-        e.message
+    assert_eq!(
+        e.message,
+        "invalid `requires-python` `>=3.10,,`: empty clause between commas"
     );
+    assert_eq!(e.file.slice(e.span), ",");
+    let e = input_err("[project]\nrequires-python = \">=3.8, ^3.10\"\n");
+    assert_eq!(e.file.slice(e.span), "^3.10");
 }
 
 #[test]

@@ -150,7 +150,12 @@ fn missing_include_names_the_path_and_the_line() {
     let err = read(dir.path(), "requirements.txt").unwrap_err();
     let e = err.input_error().unwrap();
     assert!(
-        e.message.starts_with("cannot read the requirements file `"),
+        e.message.starts_with("the requirements file `"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.ends_with("missing.txt` does not exist"),
         "{}",
         e.message
     );
@@ -257,4 +262,44 @@ fn pip_compile_output_with_crlf() {
     assert_eq!(line_col(idna), (9, 1));
     assert_eq!(idna.file.slice(idna.span), "idna==3.10");
     assert_eq!(idna.file.slice(idna.specifier_span.unwrap()), "==3.10");
+}
+
+#[test]
+fn requirements_errors_snapshot() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("poetry caret", "flask^3.0\n"),
+        ("continued requirement", "requests \\\n    ~=2\n"),
+        ("bad marker", "pywin32==306 ; sys_platform = 'win32'\n"),
+        ("unknown option", "--frobnicate\n"),
+        ("option without value", "--index-url\n"),
+        ("bad hash", "flask==3.0.3 \\\n    --hash=sha256:not-hex\n"),
+        ("unknown per-requirement option", "flask==3.0.3 --no-deps\n"),
+        ("missing include", "-r base.txt\n"),
+        ("URL include", "-r https://example.com/requirements.txt\n"),
+        ("unnamed constraint", "-c constraints.txt\n"),
+    ];
+    write(dir.path(), "constraints.txt", "./local-pkg\n");
+    let mut out = String::new();
+    for (title, text) in cases {
+        write(dir.path(), "requirements.txt", text);
+        let err = read(dir.path(), "requirements.txt").unwrap_err();
+        let e = err.input_error().unwrap();
+        let mut snippet = e.file.snippet(e.span);
+        let dir_text = dir.path().display().to_string();
+        snippet = snippet.replace(&dir_text, "[TEMP]");
+        let message = e.message.replace(&dir_text, "[TEMP]");
+        let _ = writeln!(out, "=== {title}\nerror: {message}\n{snippet}");
+        if let Some(hint) = &e.hint {
+            let _ = writeln!(out, "hint: {}", hint.replace(&dir_text, "[TEMP]"));
+        }
+        out.push('\n');
+    }
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("project_requirements_errors", out);
+    });
 }

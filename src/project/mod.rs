@@ -105,6 +105,7 @@ pub enum Written {
     /// A PEP 508 string; the whole requirement text as written.
     Pep508(String),
     /// A Poetry constraint (`^1.2`, `~1.2`, `*`, `1.2.*`, `>=1,<2`, `1.0 || 2.0`), before translation.
+    /// Empty when a Poetry table gives no `version` (`foo = { extras = ["x"] }`).
     Poetry(String),
 }
 
@@ -119,7 +120,8 @@ pub struct Dependency {
     pub file: Arc<SourceFile>,
     /// The whole entry: a PEP 508 string literal (with quotes), a Poetry `key = value`, a requirements line.
     pub span: Span,
-    /// Just the version constraint, when there is one (for pointing at `>=2.31`).
+    /// Just the version constraint, when there is one (for pointing at `>=2.31`); for
+    /// `name @ URL` the URL; for Poetry the constraint's string literal (with quotes).
     pub specifier_span: Option<Span>,
     /// The scope this entry belongs to (for requirements files: [`Scope::Production`]).
     pub scope: Scope,

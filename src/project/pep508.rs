@@ -42,7 +42,7 @@ pub(crate) fn parse_with(
         return Err(InputError::new(
             file,
             map(range),
-            format!("invalid requirement `{}`: {message}", text.trim()),
+            format!("invalid requirement `{}`: {message}", one_line(text)),
         ));
     }
     match Requirement::from_str(text) {
@@ -57,7 +57,7 @@ pub(crate) fn parse_with(
             let mut error = InputError::new(
                 file,
                 map(start..end),
-                format!("invalid requirement `{}`: {}", text.trim(), err.message),
+                format!("invalid requirement `{}`: {}", one_line(text), err.message),
             );
             if let Some(hint) = hint_for(text) {
                 error = error.with_hint(hint);
@@ -65,6 +65,11 @@ pub(crate) fn parse_with(
             Err(error)
         }
     }
+}
+
+/// The requirement for a message: runs of whitespace (continuations) become one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A package or extra name ending in `.`, `-` or `_` (pep508_rs 0.9 panics on some of

@@ -703,5 +703,16 @@ mod tests {
         let m = python_marker("~2.7 || ^3.4").unwrap();
         assert!(m.try_to_string().unwrap().contains(" or "));
         assert!(python_marker("*").unwrap().is_true());
+        assert_eq!(
+            python_marker("3.8.*").unwrap().try_to_string().unwrap(),
+            "python_full_version == '3.8.*'"
+        );
+        assert_eq!(
+            python_marker(">=3.8,!=3.9.1")
+                .unwrap()
+                .try_to_string()
+                .unwrap(),
+            "(python_full_version >= '3.8' and python_full_version < '3.9.1') or python_full_version > '3.9.1'"
+        );
     }
 }

@@ -98,8 +98,17 @@ impl<'a> PoetryTables<'a> {
             python.key_span,
             "a string (a Poetry constraint on the Python version)",
         )?;
-        let specifiers = poetry::python_requires(text)
-            .map_err(|e| constraint_error(&self.file, literal, text, e, "python"))?;
+        let specifiers = poetry::python_requires(text).map_err(|mut e| {
+            if text.contains('|') {
+                // requires-python is one range; markers cannot help here.
+                e.hint = Some(
+                    "`requires-python` is one range: keep the Python versions you still \
+                     support, e.g. `^3.9`"
+                        .to_string(),
+                );
+            }
+            constraint_error(&self.file, literal, text, e, "python")
+        })?;
         Ok(Some((specifiers, literal)))
     }
 

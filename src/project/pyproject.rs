@@ -90,14 +90,7 @@ pub fn parse_pyproject(file: Arc<SourceFile>) -> Result<Project, ProjectError> {
         if let Some(e) = find(table, "requires-python") {
             let (text, literal) =
                 expect_str(&file, e.item, e.key_span, "a string (PEP 440 specifiers)")?;
-            let specifiers = VersionSpecifiers::from_str(text).map_err(|err| {
-                InputError::new(
-                    &file,
-                    literal,
-                    format!("invalid `requires-python` `{text}`: {err}"),
-                )
-                .with_hint("write PEP 440 specifiers, e.g. `>=3.10`")
-            })?;
+            let specifiers = parse_requires_python(&file, text, literal)?;
             requires_python = Some(specifiers);
             requires_python_span = Some(literal);
         }
@@ -173,6 +166,64 @@ pub fn parse_pyproject(file: Arc<SourceFile>) -> Result<Project, ProjectError> {
         warnings,
         tool_pinctl,
     })
+}
+
+/// `requires-python`, with errors at the failing specifier and a hint for Poetry syntax.
+fn parse_requires_python(
+    file: &Arc<SourceFile>,
+    text: &str,
+    literal: Span,
+) -> Result<VersionSpecifiers, InputError> {
+    let error = |range: std::ops::Range<usize>, why: String| {
+        let mut error = InputError::new(
+            file,
+            span_in_string(file, literal, text, range),
+            format!("invalid `requires-python` `{text}`: {why}"),
+        );
+        let poetry_like = text.contains('^')
+            || text
+                .char_indices()
+                .any(|(i, c)| c == '~' && !text[i + 1..].starts_with('='));
+        error = match super::poetry::translate_constraint(text) {
+            Ok(pep440) if poetry_like && !pep440.is_empty() => error.with_hint(format!(
+                "`{}` is Poetry syntax; PEP 440 spells it `{}`",
+                text.trim(),
+                pep440.replace(", ", ",")
+            )),
+            _ => error.with_hint("write PEP 440 specifiers, e.g. `>=3.10`"),
+        };
+        error
+    };
+    let whole_error = match VersionSpecifiers::from_str(text) {
+        Ok(specifiers) => return Ok(specifiers),
+        Err(err) => err,
+    };
+    // Find the failing clause, so the error points at it with a one-line reason.
+    let mut offset = 0;
+    for part in text.split(',') {
+        let start = offset + (part.len() - part.trim_start().len());
+        let range = start..start + part.trim().len();
+        offset += part.len() + 1;
+        if part.trim().is_empty() {
+            if text.trim().is_empty() {
+                break;
+            }
+            return Err(error(
+                range.start..range.start + 1,
+                "empty clause between commas".to_string(),
+            ));
+        }
+        if let Err(err) = pep440_rs::VersionSpecifier::from_str(part.trim()) {
+            return Err(error(range, err.to_string()));
+        }
+    }
+    let first_line = whole_error
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    Err(error(0..text.len(), first_line))
 }
 
 /// The entry `key` of a table, with spans.

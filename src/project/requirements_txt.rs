@@ -25,6 +25,10 @@
 //!   them by building the package, which pinctl never does); `check` can report them.
 //!   In a constraints file they are an error, since pip requires constraints to be named.
 //! - `${VAR}` environment variables are not expanded.
+//!
+//! A [`Dependency`] read here has `span` = the requirement text (without its `--hash`
+//! options; across continuation lines when it is split), `scope` = production, and
+//! `written` = the requirement text as pip sees it (continuations joined).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -92,15 +96,15 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<RequirementsFile, ProjectError> {
     Ok(reader.out)
 }
 
-/// Options that take a value, long form first.
-const VALUE_OPTIONS: &[(&str, &[&str])] = &[
-    ("--index-url", &["-i"]),
-    ("--extra-index-url", &[]),
-    ("--find-links", &["-f"]),
-    ("--no-binary", &[]),
-    ("--only-binary", &[]),
-    ("--trusted-host", &[]),
-    ("--use-feature", &[]),
+/// Options that take a value: long form, short forms, what the value is.
+const VALUE_OPTIONS: &[(&str, &[&str], &str)] = &[
+    ("--index-url", &["-i"], "an index URL"),
+    ("--extra-index-url", &[], "an index URL"),
+    ("--find-links", &["-f"], "a URL or a directory"),
+    ("--no-binary", &[], "`:all:`, `:none:` or package names"),
+    ("--only-binary", &[], "`:all:`, `:none:` or package names"),
+    ("--trusted-host", &[], "a host name"),
+    ("--use-feature", &[], "a feature name"),
 ];
 
 /// Options that are flags.
@@ -324,11 +328,9 @@ impl Reader {
             _ => {
                 let long = VALUE_OPTIONS
                     .iter()
-                    .find(|(long, short)| *long == short_name || short.contains(&short_name))
-                    .map(|(long, _)| *long);
-                if let Some(long) = long {
-                    let v = value(short_name.len() == 2)
-                        .ok_or_else(|| missing_value("see `pip help install`"))?;
+                    .find(|(long, short, _)| *long == short_name || short.contains(&short_name));
+                if let Some((long, _, what)) = long {
+                    let v = value(short_name.len() == 2).ok_or_else(|| missing_value(what))?;
                     self.out.options.push(RequirementsOption {
                         name: long.to_string(),
                         value: Some(v.text.to_string()),
@@ -369,6 +371,15 @@ impl Reader {
         constraint: bool,
         stack: &mut Vec<PathBuf>,
     ) -> Result<(), ProjectError> {
+        if written.contains("://") {
+            return Err(InputError::new(
+                file,
+                at,
+                format!("`{written}` is a URL; pinctl reads included files from disk only"),
+            )
+            .with_hint("download the file and include it by path")
+            .into());
+        }
         let base = file.path.parent().unwrap_or_else(|| Path::new(""));
         let path = base.join(written);
         let key = canonical(&path);
@@ -398,7 +409,11 @@ impl Reader {
             InputError::new(
                 file,
                 at,
-                format!("cannot read the {what} file `{}`: {e}", path.display()),
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("the {what} file `{}` does not exist", path.display())
+                } else {
+                    format!("cannot read the {what} file: {e}")
+                },
             )
             .with_hint(format!(
                 "`{written}` is resolved relative to the directory of `{}`",
