@@ -46,22 +46,22 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Lint version specifiers: unpinned, unbounded, loose, wildcard.
-    Check(CheckArgs),
     /// Resolve pyproject.toml against the index and write a hashed pylock.toml.
     Lock(LockArgs),
-    /// Print a shell completion script.
-    Completions(CompletionsArgs),
-    /// Show or clear the cache of index pages and package metadata.
-    Cache(CacheCommandArgs),
     /// Write requirements.txt (or a single-use pylock.toml) from pylock.toml.
     ///
     /// Without a selection flag this exports the production set: exactly what
     /// `pip install -r pylock.toml` installs. Reads only pylock.toml (and pyproject.toml
     /// to check that the lock is fresh); never the network.
     Export(ExportArgs),
+    /// Lint version specifiers: unpinned, unbounded, loose, wildcard.
+    Check(CheckArgs),
     /// Compare locked versions with what the index offers now.
     Outdated(OutdatedArgs),
+    /// Show or clear the cache of index pages and package metadata.
+    Cache(CacheCommandArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
 }
 
 /// `pinctl check`
@@ -194,6 +194,7 @@ pub enum ExportFormat {
 /// talks to the index). Flags win over `PINCTL_*` variables, which win over
 /// `[tool.pinctl]` in pyproject.toml.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Index")]
 pub struct IndexArgs {
     /// The package index: a PEP 503/691 simple API base URL [default: https://pypi.org/simple].
     #[arg(
@@ -204,16 +205,16 @@ pub struct IndexArgs {
     )]
     pub index_url: Option<String>,
     /// Allow plain-http access to HOST (repeatable; loopback addresses are always allowed).
-    #[arg(long, value_name = "HOST", help_heading = "Index")]
+    #[arg(long, value_name = "HOST")]
     pub allow_insecure_host: Vec<String>,
     /// Use only the cache; fail naming what is missing.
-    #[arg(long, conflicts_with = "refresh", help_heading = "Index")]
+    #[arg(long, conflicts_with = "refresh")]
     pub offline: bool,
     /// Fetch index pages again instead of using cached ones (metadata stays cached).
-    #[arg(long, help_heading = "Index")]
+    #[arg(long)]
     pub refresh: bool,
     /// HTTP requests in flight at once [default: 50].
-    #[arg(long, env = "PINCTL_CONCURRENCY", value_name = "N", value_parser = clap::value_parser!(u16).range(1..), help_heading = "Index")]
+    #[arg(long, env = "PINCTL_CONCURRENCY", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: Option<u16>,
     #[command(flatten)]
     pub cache: CacheArgs,
