@@ -138,6 +138,27 @@ pub enum LockError {
 }
 
 impl Lock {
+    /// Reads and parses the lock at `path`; `Ok(None)` when there is no file.
+    pub fn read(path: &std::path::Path) -> Result<Option<Lock>, LockError> {
+        match fs_err::read_to_string(path) {
+            Ok(text) => Lock::from_toml(&text, path).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The locked versions of each package, for
+    /// [`ResolveOptions::preferences`](crate::resolve::ResolveOptions) (a re-lock keeps them).
+    pub fn preferences(&self) -> BTreeMap<PackageName, Vec<Version>> {
+        let mut map: BTreeMap<PackageName, Vec<Version>> = BTreeMap::new();
+        for p in &self.packages {
+            map.entry(p.name.clone())
+                .or_default()
+                .push(p.version.clone());
+        }
+        map
+    }
+
     /// The packages a selection of scopes installs, with the environment marker under
     /// which each is needed for that selection (`true` when unconditional).
     pub fn select<'a>(
