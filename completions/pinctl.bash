@@ -80,15 +80,15 @@ _pinctl() {
                     return 0
                     ;;
                 --deny)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash" -- "${cur}"))
                     return 0
                     ;;
                 --warn)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash" -- "${cur}"))
                     return 0
                     ;;
                 --allow)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash" -- "${cur}"))
                     return 0
                     ;;
                 --color)

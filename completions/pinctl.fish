@@ -38,11 +38,29 @@ complete -c pinctl -n "__fish_pinctl_needs_command" -f -a "completions" -d 'Prin
 complete -c pinctl -n "__fish_pinctl_needs_command" -f -a "export" -d 'Write requirements.txt (or a single-use pylock.toml) from pylock.toml'
 complete -c pinctl -n "__fish_pinctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'file:line:col, the source line and a caret'
-json\t'One JSON document (schema in the README)'
-github\t'GitHub Actions workflow annotations'"
-complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l deny -d 'Report RULE as an error (repeatable)' -r
-complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l warn -d 'Report RULE as a warning (repeatable)' -r
-complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l allow -d 'Do not report RULE (repeatable)' -r
+json\t'One JSON document on stdout (schema: docs/check-json.md)'
+github\t'GitHub Actions workflow annotations on stdout'"
+complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l deny -d 'Report RULE as an error (repeatable)' -r -f -a "unpinned\t''
+no-upper-bound\t''
+wildcard\t''
+zero-ver-range\t''
+not-equal-only\t''
+arbitrary-equality\t''
+url-without-hash\t''"
+complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l warn -d 'Report RULE as a warning (repeatable)' -r -f -a "unpinned\t''
+no-upper-bound\t''
+wildcard\t''
+zero-ver-range\t''
+not-equal-only\t''
+arbitrary-equality\t''
+url-without-hash\t''"
+complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l allow -d 'Do not report RULE (repeatable)' -r -f -a "unpinned\t''
+no-upper-bound\t''
+wildcard\t''
+zero-ver-range\t''
+not-equal-only\t''
+arbitrary-equality\t''
+url-without-hash\t''"
 complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"

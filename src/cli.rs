@@ -60,6 +60,10 @@ pub enum Command {
 
 /// `pinctl check`
 #[derive(Debug, Args)]
+#[command(
+    after_help = crate::lint::rules_help(),
+    after_long_help = crate::lint::rules_long_help()
+)]
 pub struct CheckArgs {
     /// Requirements files or pyproject.toml files to lint (default: the project's pyproject.toml).
     #[arg(value_name = "FILE")]
@@ -68,14 +72,19 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Report RULE as an error (repeatable).
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", value_parser = rule_parser(), hide_possible_values = true)]
     pub deny: Vec<String>,
     /// Report RULE as a warning (repeatable).
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", value_parser = rule_parser(), hide_possible_values = true)]
     pub warn: Vec<String>,
     /// Do not report RULE (repeatable).
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", value_parser = rule_parser(), hide_possible_values = true)]
     pub allow: Vec<String>,
+}
+
+/// Accepts only the names of lint rules (clap lists them on a typo).
+fn rule_parser() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::lint::rule_names())
 }
 
 /// `check --format`
@@ -83,9 +92,9 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     /// file:line:col, the source line and a caret.
     Human,
-    /// One JSON document (schema in the README).
+    /// One JSON document on stdout (schema: docs/check-json.md).
     Json,
-    /// GitHub Actions workflow annotations.
+    /// GitHub Actions workflow annotations on stdout.
     Github,
 }
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod export;
 pub mod index;
+pub mod lint;
 pub mod lock;
 pub mod printer;
 pub mod progress;

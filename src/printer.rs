@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::project::ProjectError;
 use crate::source::InputError;
 
 /// Bold red, for `error`.
@@ -146,6 +147,15 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// The positional error inside `cause`, also when a module error wraps it transparently.
+fn as_input_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a InputError> {
+    cause.downcast_ref::<InputError>().or_else(|| {
+        cause
+            .downcast_ref::<ProjectError>()
+            .and_then(ProjectError::input_error)
+    })
+}
+
 /// The text [`Printer::error`] writes (styles included; anstream strips them when needed).
 pub fn render_error(err: &anyhow::Error) -> String {
     use std::fmt::Write as _;
@@ -153,7 +163,7 @@ pub fn render_error(err: &anyhow::Error) -> String {
     let mut hint = None;
     let _ = writeln!(out, "{ERROR}error{ERROR:#}: {err}");
     for cause in err.chain() {
-        if let Some(input) = cause.downcast_ref::<InputError>() {
+        if let Some(input) = as_input_error(cause) {
             let _ = writeln!(out, "{}", input.file.snippet(input.span));
             hint = hint.or(input.hint.clone());
         } else if let Some(h) = cause.downcast_ref::<HintedError>() {

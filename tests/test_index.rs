@@ -811,3 +811,73 @@ async fn reqwest_client_works_with_the_server() {
         sha256_hex(&index.file("a-1.0.0-py3-none-any.whl").unwrap())
     );
 }
+
+/// Every scenario of the repository becomes an index whose pages list files with the
+/// hashes of the bytes served.
+#[test]
+fn every_repository_scenario_builds() {
+    let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")];
+    let mut scenarios = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            scenarios += 1;
+            let scenario = common::scenario::Scenario::load(&path);
+            let index = TestIndex::from_scenario(&scenario);
+            for name in scenario.packages.keys() {
+                let page = get_json(
+                    &index,
+                    &format!("/simple/{}/", common::server::normalize(name)),
+                );
+                assert_eq!(page.status, Some(200), "{}: {name}", path.display());
+                for f in page.json()["files"].as_array().unwrap() {
+                    let filename = f["filename"].as_str().unwrap();
+                    let bytes = index.file(filename).unwrap();
+                    assert_eq!(f["hashes"]["sha256"], sha256_hex(&bytes), "{filename}");
+                }
+            }
+        }
+    }
+    assert!(scenarios > 100, "only {scenarios} scenarios found");
+}
+
+#[test]
+fn publishing_while_serving_changes_the_pages() {
+    let index = TestIndex::builder()
+        .package("a", "1.0.0", PackageSpec::new())
+        .etags()
+        .build();
+    let before = get_json(&index, "/simple/a/");
+    assert_eq!(before.json()["versions"], serde_json::json!(["1.0.0"]));
+    index.publish("a", "1.1.0", PackageSpec::new().requires(["b"]));
+    index.publish("b", "0.1", PackageSpec::new());
+    let etag = before.header("etag").unwrap();
+    let after = request(
+        &index,
+        "GET",
+        "/simple/a/",
+        &[("Accept", JSON), ("If-None-Match", etag)],
+    );
+    assert_eq!(after.status, Some(200));
+    assert_eq!(
+        after.json()["versions"],
+        serde_json::json!(["1.0.0", "1.1.0"])
+    );
+    assert_eq!(
+        get(&index, "/files/b-0.1-py3-none-any.whl").status,
+        Some(200)
+    );
+    // Replacing a version (e.g. yanking it) keeps its files' bytes.
+    let wheel = index.file("a-1.0.0-py3-none-any.whl").unwrap();
+    index.publish("a", "1.0.0", PackageSpec::new().yanked(Some("bad")));
+    let doc = get_json(&index, "/simple/a/").json();
+    assert_eq!(doc["files"][0]["yanked"], "bad");
+    assert_eq!(index.file("a-1.0.0-py3-none-any.whl").unwrap(), wheel);
+}

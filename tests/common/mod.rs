@@ -1,5 +1,6 @@
-//! Shared helpers of the integration tests.
+//! Support shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod scenario;
 pub mod server;

@@ -4,10 +4,23 @@
 //! per-path fault injection and request counters.
 //!
 //! Layout (as on PyPI): `/simple/` lists projects, `/simple/<normalized-name>/` lists a
-//! project's files (JSON when `Accept` asks for `application/vnd.pypi.simple.v1+json`,
-//! HTML otherwise; non-normalised names get a 301), files live at `/files/<filename>`
-//! and wheel metadata at `/files/<wheel>.metadata`. File responses support HEAD and
-//! `Range: bytes=A-B`, `bytes=A-`, `bytes=-N` (206 + Content-Range).
+//! project's files (JSON when `Accept` prefers `application/vnd.pypi.simple.v1+json`,
+//! HTML otherwise; a non-normalised name or a missing trailing slash gets a 301 to the
+//! canonical page; an unknown project 404). JSON file URLs are absolute; HTML hrefs are
+//! relative (`../../files/<file>#sha256=<hex>`), so clients must join them with the page
+//! URL. Files live at `/files/<filename>` (percent-encoded in URLs, e.g. `+` as `%2B`)
+//! and wheel metadata at `/files/<wheel>.metadata`. File responses support HEAD and a
+//! single `Range: bytes=A-B`, `bytes=A-` or `bytes=-N` (206 + Content-Range; 416 past
+//! the end). Connections are kept alive unless the client sends `Connection: close`.
+//!
+//! Wheels are DEFLATE zips with `<name>/__init__.py` and a `.dist-info` holding
+//! METADATA (Metadata-Version 2.1), WHEEL and RECORD; sdists are `.tar.gz` with PKG-INFO
+//! (Metadata-Version 2.2, nothing dynamic), a static `[project]` pyproject.toml and a
+//! tiny in-tree build backend, so pip can build them offline. Bytes are deterministic.
+//!
+//! Faults ([`Fault`]) are set per path prefix; the longest matching prefix applies.
+//! Every request is logged (`"GET /simple/a/ 200"`, `"GET /files/x reset"`) before its
+//! answer is written, so counts are exact once the client has its answer.
 
 mod dist;
 
@@ -17,7 +30,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -147,13 +160,15 @@ pub enum Fault {
     Delay(Duration),
     /// Send the full Content-Length but only half of the body, then close.
     TruncatedBody,
-    /// Serve files whose bytes differ from the sha256 in the index (same size where
-    /// possible, still a valid archive).
+    /// Files (`/files/...`, including `.metadata`) are served with bytes that differ
+    /// from the sha256 in the index (wheels and sdists keep their size and stay valid
+    /// archives; sidecars get an extra line). Pages are unaffected.
     WrongHash,
-    /// `.metadata` sidecars answer 404 (the index still advertises them unless the
-    /// package hides core-metadata).
+    /// `.metadata` sidecars under the prefix answer 404 (pages still advertise them
+    /// unless the package hides core-metadata); other paths are served normally.
     NoMetadata,
-    /// Ignore `Range`: answer 200 with the whole body.
+    /// Files ignore `Range` and answer 200 with the whole body, without
+    /// `Accept-Ranges`.
     NoRange,
     /// JSON index pages are cut off mid-document (HTML answers are unchanged).
     MalformedJson,
@@ -162,7 +177,7 @@ pub enum Fault {
 }
 
 /// Builds a [`TestIndex`] from packages added one by one.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TestIndexBuilder {
     /// Normalized name -> (display name, versions in insertion order).
     packages: BTreeMap<String, (String, Vec<(String, PackageSpec)>)>,
@@ -233,9 +248,10 @@ impl TestIndexBuilder {
         let content = Content::build(&self, &base);
         let state = Arc::new(State {
             base: base.clone(),
-            content,
+            content: RwLock::new(Arc::new(content)),
             etags: self.etags,
             cache_control: self.cache_control.clone(),
+            spec: Mutex::new(self),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -365,7 +381,7 @@ impl TestIndex {
 
     /// Every filename served under `/files/` (distributions and `.metadata` sidecars).
     pub fn filenames(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.state.content.files.keys().cloned().collect();
+        let mut names: Vec<String> = self.state.content().files.keys().cloned().collect();
         names.sort();
         names
     }
@@ -373,10 +389,19 @@ impl TestIndex {
     /// The bytes served (without faults) at `/files/<filename>`.
     pub fn file(&self, filename: &str) -> Option<Vec<u8>> {
         self.state
-            .content
+            .content()
             .files
             .get(filename)
             .map(|f| f.as_ref().clone())
+    }
+
+    /// Publishes (or replaces) `version` of `name` while serving, as if uploaded now:
+    /// pages and files are rebuilt; later requests see the new version.
+    pub fn publish(&self, name: &str, version: &str, spec: PackageSpec) {
+        let mut builder = self.state.spec.lock().unwrap();
+        *builder = std::mem::take(&mut *builder).package(name, version, spec);
+        let content = Content::build(&builder, &self.base);
+        *self.state.content.write().unwrap() = Arc::new(content);
     }
 
     /// The absolute URL of `/files/<filename>`.
@@ -678,7 +703,9 @@ struct Logged {
 
 struct State {
     base: String,
-    content: Content,
+    content: RwLock<Arc<Content>>,
+    /// What the content is built from (for [`TestIndex::publish`]).
+    spec: Mutex<TestIndexBuilder>,
     etags: bool,
     cache_control: Option<String>,
     faults: Mutex<Vec<ActiveFault>>,
@@ -687,6 +714,10 @@ struct State {
 }
 
 impl State {
+    fn content(&self) -> Arc<Content> {
+        Arc::clone(&self.content.read().unwrap())
+    }
+
     /// The fault that fires for `path` now (counting it for limited faults).
     fn take_fault(&self, path: &str) -> Option<Fault> {
         let mut faults = self.faults.lock().unwrap();
@@ -877,7 +908,7 @@ struct Response {
     status: u16,
     headers: Vec<(&'static str, String)>,
     body: Vec<u8>,
-    /// The body length a full answer would have (HEAD keeps it for Content-Length).
+    /// What the body is (the malformed-page faults only touch pages).
     kind: BodyKind,
 }
 
@@ -935,7 +966,8 @@ fn wants_json(accept: Option<&str>) -> bool {
 #[allow(clippy::case_sensitive_file_extension_comparisons)] // our own lowercase names
 fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
     let path = req.path.as_str();
-    let c = &state.content;
+    let c = state.content();
+    let c = &*c;
     if path == "/simple" || path == "/simple/" {
         return page(req, state, &c.root_json, &c.root_html);
     }
@@ -1123,12 +1155,12 @@ fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> After {
         _ => route(req, state, fault.as_ref()),
     };
     match (&fault, resp.kind) {
-        (Some(Fault::MalformedJson), BodyKind::Json) => {
+        (Some(Fault::MalformedJson), BodyKind::Json) if resp.status == 200 => {
             let cut = resp.body.len() / 2;
             resp.body.truncate(cut);
             resp.body.extend_from_slice(b"\"@@@ not json");
         }
-        (Some(Fault::MalformedHtml), BodyKind::Html) => {
+        (Some(Fault::MalformedHtml), BodyKind::Html) if resp.status == 200 => {
             resp.body = b"<!DOCTYPE html>\n<html><body>\n<a href=\"../../files/<<broken#sha256=zz\" data-requires-python=\"&gt;=3\n<a href=\n".to_vec();
         }
         _ => {}
