@@ -77,7 +77,9 @@ pub struct LockTool {
 /// One `[[packages]]` entry: a package version and where to get it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockedPackage {
+    /// `name` (normalised).
     pub name: PackageName,
+    /// `version`.
     pub version: Version,
     /// The environment marker under which each scope needs this version
     /// (`[packages.tool.pinctl]`); the PEP 751 `marker` is derived from it.
