@@ -109,13 +109,15 @@ fn dir_or_cwd(dir: &Path) -> PathBuf {
 }
 
 fn read_lock(path: &Path) -> anyhow::Result<Lock> {
-    Lock::read(path)?.ok_or_else(|| {
-        HintedError::new(
-            format!("no lock file: `{}` does not exist", path.display()),
-            "run `pinctl lock` to create it",
-        )
-        .into()
-    })
+    Lock::read(path)
+        .map_err(lock::LockError::into_anyhow)?
+        .ok_or_else(|| {
+            HintedError::new(
+                format!("no lock file: `{}` does not exist", path.display()),
+                "run `pinctl lock` to create it",
+            )
+            .into()
+        })
 }
 
 /// The lock must match the project's requirements and requires-python. The index and

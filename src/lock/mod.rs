@@ -139,6 +139,25 @@ pub enum LockError {
     Io(#[from] std::io::Error),
 }
 
+impl LockError {
+    /// The positional error to render with its snippet and hint, if this is one.
+    pub fn input_error(&self) -> Option<&crate::source::InputError> {
+        match self {
+            LockError::Input(e) => Some(e),
+            LockError::Io(_) => None,
+        }
+    }
+
+    /// As an `anyhow` error whose chain holds the [`InputError`](crate::source::InputError)
+    /// itself, so the printer draws its snippet.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            LockError::Input(e) => e.into(),
+            LockError::Io(e) => e.into(),
+        }
+    }
+}
+
 impl Lock {
     /// Reads and parses the lock at `path`; `Ok(None)` when there is no file.
     pub fn read(path: &std::path::Path) -> Result<Option<Lock>, LockError> {
