@@ -251,6 +251,17 @@ fn export_errors() {
     snapshot("export_missing_lock", &["export"], &out);
     assert_eq!(out.code, 2);
 
+    let broken = sample_project("https://pypi.org/simple");
+    let text = std::fs::read_to_string(broken.path().join("pylock.toml")).unwrap();
+    std::fs::write(
+        broken.path().join("pylock.toml"),
+        text.replacen("version = \"5.1.4\"", "version = \"5.1.four\"", 1),
+    )
+    .unwrap();
+    let out = pinctl(broken.path(), &["export"]);
+    snapshot("export_broken_lock", &["export"], &out);
+    assert_eq!(out.code, 2);
+
     let dir = sample_project("https://pypi.org/simple");
     let edited = PYPROJECT.replace(
         "dev = [\"pytest>=8\", \"rich>=13\"]",

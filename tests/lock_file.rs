@@ -485,3 +485,40 @@ fn written_markers_mean_what_the_scopes_say() {
     ).arg(&path));
     assert!(out.trim_end().ends_with(" 0 mismatches"), "{out}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Any combination of scope conditions survives writing and reading back, and the
+    /// bytes are a fixed point.
+    #[test]
+    fn scope_conditions_round_trip(
+        picks in proptest::collection::vec((0usize..5, 0usize..3, proptest::collection::vec((0usize..4, 0usize..6), 1..4)), 1..8)
+    ) {
+        const MARKERS: [&str; 6] = [
+            "",
+            "sys_platform == 'win32'",
+            "python_version < '3.11' or platform_machine == 'arm64'",
+            "(os_name == 'nt' or sys_platform == 'darwin') and python_version >= '3.12'",
+            "implementation_name != 'pypy'",
+            "platform_release == '5.10\"x'",
+        ];
+        let scopes = [Scope::Production, dev(), extra("socks"), Scope::Group(pinctl::project::GroupName::new("Docs.Build"))];
+        let names = ["alpha", "beta", "gamma-delta", "e_f", "zz"];
+        let versions = ["1.0", "2.0.post1", "3.0a1"];
+        let mut resolution = sample_resolution();
+        resolution.packages.clear();
+        for (name, version, needs) in picks {
+            let needed: Vec<(Scope, &str)> = needs.iter().map(|(s, m)| (scopes[*s].clone(), MARKERS[*m])).collect();
+            let filename = format!("{}-{}.tar.gz", names[name], versions[version]);
+            resolution.packages.push(package(names[name], versions[version], &needed, &[], vec![file("https://x", &filename, None, 1)]));
+        }
+        resolution.packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+        resolution.packages.dedup_by(|a, b| a.name == b.name && a.version == b.version);
+        let lock = build_lock(&resolution, &inputs("https://pypi.org/simple"));
+        let text = lock.to_toml();
+        let back = Lock::from_toml(&text, Path::new("pylock.toml")).unwrap();
+        proptest::prop_assert_eq!(&back, &lock);
+        proptest::prop_assert_eq!(back.to_toml(), text);
+    }
+}

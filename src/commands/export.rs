@@ -109,18 +109,15 @@ fn dir_or_cwd(dir: &Path) -> PathBuf {
 }
 
 fn read_lock(path: &Path) -> anyhow::Result<Lock> {
-    let text = match fs_err::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(HintedError::new(
+    Lock::read(path)
+        .map_err(lock::LockError::into_anyhow)?
+        .ok_or_else(|| {
+            HintedError::new(
                 format!("no lock file: `{}` does not exist", path.display()),
                 "run `pinctl lock` to create it",
             )
-            .into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Lock::from_toml(&text, path)?)
+            .into()
+        })
 }
 
 /// The lock must match the project's requirements and requires-python. The index and

@@ -71,8 +71,10 @@ fn sorted<T: Ord + Clone>(items: &[T]) -> BTreeSet<T> {
 /// Why an export cannot be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// `--group` / `--only-group` names a group the lock does not have.
     #[error("dependency group `{name}` is not in pylock.toml (it has: {known})")]
     UnknownGroup { name: GroupName, known: String },
+    /// `--extra` names an extra the lock does not have.
     #[error("extra `{name}` is not in pylock.toml (it has: {known})")]
     UnknownExtra { name: ExtraName, known: String },
 }

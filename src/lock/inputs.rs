@@ -28,6 +28,7 @@ pub struct LockInputs {
 /// Whether a lock still matches the project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Freshness {
+    /// The lock was made from exactly these inputs.
     Fresh,
     /// Stale, with one sentence per difference (`dependency `rich>=13` was added to group `dev``).
     Stale(Vec<String>),

@@ -25,10 +25,20 @@ pub fn pep751_marker(needed_by: &BTreeMap<Scope, MarkerTree>) -> Option<String> 
     {
         return None;
     }
+    let production = needed_by.get(&Scope::Production);
     let mut terms = Vec::new();
     for (scope, env) in needed_by {
         if env.is_false() {
             continue;
+        }
+        // Production is always installed: a group or extra term whose environment marker
+        // implies production's adds nothing (the exact condition stays in the tool table).
+        if let Some(production) = production.filter(|_| *scope != Scope::Production) {
+            let mut beyond = env.clone();
+            beyond.and(production.negate());
+            if beyond.is_false() {
+                continue;
+            }
         }
         let env_text = env.try_to_string();
         let term = match scope {
@@ -135,6 +145,25 @@ mod tests {
             pep751_marker(&needed).unwrap(),
             "sys_platform == 'win32' or 'dev' in dependency_groups or 'socks' in extras and \
              (python_full_version < '3.11' or os_name == 'nt')"
+        );
+    }
+
+    #[test]
+    fn terms_implied_by_production_are_left_out() {
+        let needed = BTreeMap::from([
+            (Scope::Production, m("python_version < '3.11'")),
+            (
+                Scope::Group(GroupName::new("dev")),
+                m("python_version < '3.11' and sys_platform == 'linux'"),
+            ),
+            (
+                Scope::Extra(ExtraName::from_str("x").unwrap()),
+                m("python_version < '3.12'"),
+            ),
+        ]);
+        assert_eq!(
+            pep751_marker(&needed).unwrap(),
+            "python_full_version < '3.11' or 'x' in extras and python_full_version < '3.12'"
         );
     }
 

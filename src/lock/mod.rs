@@ -77,7 +77,9 @@ pub struct LockTool {
 /// One `[[packages]]` entry: a package version and where to get it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockedPackage {
+    /// `name` (normalised).
     pub name: PackageName,
+    /// `version`.
     pub version: Version,
     /// The environment marker under which each scope needs this version
     /// (`[packages.tool.pinctl]`); the PEP 751 `marker` is derived from it.
@@ -137,7 +139,47 @@ pub enum LockError {
     Io(#[from] std::io::Error),
 }
 
+impl LockError {
+    /// The positional error to render with its snippet and hint, if this is one.
+    pub fn input_error(&self) -> Option<&crate::source::InputError> {
+        match self {
+            LockError::Input(e) => Some(e),
+            LockError::Io(_) => None,
+        }
+    }
+
+    /// As an `anyhow` error whose chain holds the [`InputError`](crate::source::InputError)
+    /// itself, so the printer draws its snippet.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            LockError::Input(e) => e.into(),
+            LockError::Io(e) => e.into(),
+        }
+    }
+}
+
 impl Lock {
+    /// Reads and parses the lock at `path`; `Ok(None)` when there is no file.
+    pub fn read(path: &std::path::Path) -> Result<Option<Lock>, LockError> {
+        match fs_err::read_to_string(path) {
+            Ok(text) => Lock::from_toml(&text, path).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The locked versions of each package, for
+    /// [`ResolveOptions::preferences`](crate::resolve::ResolveOptions) (a re-lock keeps them).
+    pub fn preferences(&self) -> BTreeMap<PackageName, Vec<Version>> {
+        let mut map: BTreeMap<PackageName, Vec<Version>> = BTreeMap::new();
+        for p in &self.packages {
+            map.entry(p.name.clone())
+                .or_default()
+                .push(p.version.clone());
+        }
+        map
+    }
+
     /// The packages a selection of scopes installs, with the environment marker under
     /// which each is needed for that selection (`true` when unconditional).
     pub fn select<'a>(
