@@ -89,7 +89,7 @@ _pinctl() {
 
     case "${cmd}" in
         pinctl)
-            opts="-q -v -h -V --quiet --verbose --color --directory --no-progress --help --version check lock completions cache export outdated help"
+            opts="-q -v -h -V --quiet --verbose --color --directory --no-progress --help --version lock export check outdated cache completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,7 +343,7 @@ _pinctl() {
             return 0
             ;;
         pinctl__subcmd__help)
-            opts="check lock completions cache export outdated help"
+            opts="lock export check outdated cache completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

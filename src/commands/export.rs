@@ -54,7 +54,7 @@ pub fn run(global: &GlobalArgs, args: ExportArgs, printer: &Printer) -> anyhow::
 
     let dir = global.directory.clone().unwrap_or_default();
     let lock_path = dir.join(lock::LOCK_FILE_NAME);
-    let lock = read_lock(&lock_path)?;
+    let lock = super::read_lock(&lock_path)?;
     let project = if frozen {
         project::read_project(&dir_or_cwd(&dir)).ok()
     } else {
@@ -106,18 +106,6 @@ fn dir_or_cwd(dir: &Path) -> PathBuf {
     } else {
         dir.to_path_buf()
     }
-}
-
-fn read_lock(path: &Path) -> anyhow::Result<Lock> {
-    Lock::read(path)
-        .map_err(lock::LockError::into_anyhow)?
-        .ok_or_else(|| {
-            HintedError::new(
-                format!("no lock file: `{}` does not exist", path.display()),
-                "run `pinctl lock` to create it",
-            )
-            .into()
-        })
 }
 
 /// The lock must match the project's requirements and requires-python. The index and

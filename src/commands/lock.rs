@@ -37,7 +37,12 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     let settings = settings::index_settings(&index, Some(&project))?;
     let inputs = LockInputs::from_project(&project, &settings.url);
     let lock_path = dir.join(LOCK_FILE_NAME);
-    let existing = read_existing(&lock_path)?;
+    let existing = Lock::read(&lock_path).map_err(|err| {
+        err.into_anyhow().context(format!(
+            "failed to read the existing lock `{}` (delete it to lock from scratch)",
+            lock_path.display()
+        ))
+    })?;
 
     if check {
         return Ok(check_only(existing.as_ref(), &inputs, &lock_path, printer));
@@ -117,21 +122,6 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     Ok(ExitStatus::Success)
 }
 
-/// Reads pylock.toml if it exists; a lock that cannot be read is an error (it is not
-/// overwritten silently).
-fn read_existing(path: &Path) -> anyhow::Result<Option<Lock>> {
-    match fs_err::read_to_string(path) {
-        Ok(text) => Ok(Some(Lock::from_toml(&text, path).map_err(|err| {
-            anyhow::Error::new(err).context(format!(
-                "failed to read the existing lock `{}` (delete it to lock from scratch)",
-                path.display()
-            ))
-        })?)),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err.into()),
-    }
-}
-
 /// `lock --check`: compares fingerprints only.
 fn check_only(
     existing: Option<&Lock>,
@@ -194,27 +184,17 @@ fn parse_upgrade(all: bool, packages: &[String]) -> anyhow::Result<Upgrade> {
     Ok(Upgrade::Packages(names))
 }
 
-/// The versions already locked, to keep where still allowed.
+/// The versions already locked, to keep where still allowed (`--upgrade` drops them all,
+/// `--upgrade-package P` drops P's).
 fn preferences(
     existing: Option<&Lock>,
     upgrade: &Upgrade,
 ) -> BTreeMap<PackageName, Vec<pep440_rs::Version>> {
-    let mut prefs: BTreeMap<PackageName, Vec<pep440_rs::Version>> = BTreeMap::new();
-    let Some(lock) = existing else {
-        return prefs;
-    };
-    for package in &lock.packages {
-        let keep = match upgrade {
-            Upgrade::None => true,
-            Upgrade::All => false,
-            Upgrade::Packages(names) => !names.contains(&package.name),
-        };
-        if keep {
-            prefs
-                .entry(package.name.clone())
-                .or_default()
-                .push(package.version.clone());
-        }
+    let mut prefs = existing.map(Lock::preferences).unwrap_or_default();
+    match upgrade {
+        Upgrade::None => {}
+        Upgrade::All => prefs.clear(),
+        Upgrade::Packages(names) => prefs.retain(|name, _| !names.contains(name)),
     }
     prefs
 }

@@ -44,3 +44,16 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Outdated(args) => outdated::run(&global, args, printer),
     }
 }
+
+/// Reads the project's pylock.toml, which must exist (`export`, `outdated`).
+pub(crate) fn read_lock(path: &std::path::Path) -> anyhow::Result<crate::lock::Lock> {
+    crate::lock::Lock::read(path)
+        .map_err(crate::lock::LockError::into_anyhow)?
+        .ok_or_else(|| {
+            crate::printer::HintedError::new(
+                format!("no lock file: `{}` does not exist", path.display()),
+                "run `pinctl lock` to create it",
+            )
+            .into()
+        })
+}

@@ -1,7 +1,7 @@
 //! `pinctl outdated`: read the project and its lock, ask the index what it offers now,
 //! print the drift. Never writes a file and never re-locks.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use pep508_rs::PackageName;
 use crate::cli::{FailOn, GlobalArgs, OutdatedArgs, OutdatedFormat};
 use crate::commands::ExitStatus;
 use crate::index::{HttpIndex, IndexError};
-use crate::lock::{LOCK_FILE_NAME, Lock, LockError};
+use crate::lock::{LOCK_FILE_NAME, Lock};
 use crate::outdated::render::{self, Format};
 use crate::outdated::{Filter, OutdatedReport, Severity, find_outdated, input};
 use crate::printer::{HintedError, Printer};
@@ -43,7 +43,7 @@ pub fn run(
         .clone()
         .unwrap_or_else(|| PathBuf::from("."));
     let project = read_project(&dir)?;
-    let lock = read_lock(&dir)?;
+    let lock = super::read_lock(&dir.join(LOCK_FILE_NAME))?;
     let filter = filter(&project, &lock, prod, &groups, direct, &packages)?;
     let input = input::from_project_and_lock(&project, &lock).filtered(&filter);
 
@@ -97,22 +97,6 @@ pub fn run(
     Ok(match level {
         Some(level) if report.fails(level) => ExitStatus::Failure,
         _ => ExitStatus::Success,
-    })
-}
-
-fn read_lock(dir: &Path) -> anyhow::Result<Lock> {
-    let path = dir.join(LOCK_FILE_NAME);
-    if !path.exists() {
-        return Err(HintedError::new(
-            format!("no `{LOCK_FILE_NAME}` in `{}`", dir.display()),
-            "run `pinctl lock` to create it",
-        )
-        .into());
-    }
-    let text = fs_err::read_to_string(&path)?;
-    Lock::from_toml(&text, &path).map_err(|err| match err {
-        LockError::Input(input) => anyhow::Error::new(input),
-        LockError::Io(io) => anyhow::Error::new(io),
     })
 }
 
