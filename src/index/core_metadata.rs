@@ -72,7 +72,7 @@ pub enum MetadataError {
 }
 
 fn parse_requirement(raw: &str, package: &str) -> Option<Requirement> {
-    match Requirement::from_str(raw) {
+    match crate::project::parse_untrusted(raw) {
         Ok(r) => Some(r),
         Err(e) => {
             tracing::warn!("`{package}`: ignoring invalid Requires-Dist `{raw}`: {e}");
@@ -272,7 +272,7 @@ impl CachedMetadata {
             requires_dist: self
                 .requires_dist
                 .iter()
-                .map(|r| Requirement::from_str(r).map_err(|e| bad("requirement", &e)))
+                .map(|r| crate::project::parse_untrusted(r).map_err(|e| bad("requirement", &e)))
                 .collect::<Result<_, _>>()?,
             requires_python: self
                 .requires_python
@@ -312,6 +312,15 @@ Requires-Dist: not-a-header-this-is-the-body\n";
         assert_eq!(reqs.len(), 2, "{reqs:?}");
         assert!(reqs[0].starts_with("idna"));
         assert!(reqs[1].contains("extra == 'socks'"), "{reqs:?}");
+    }
+
+    #[test]
+    fn hostile_requires_dist_is_skipped_not_a_panic() {
+        // pep508_rs 0.9 panics on names ending in punctuation before a specifier.
+        let m = parse_metadata("Name: x\nVersion: 1\nRequires-Dist: a-==1\nRequires-Dist: b\n")
+            .unwrap();
+        let reqs: Vec<String> = m.requires_dist.iter().map(ToString::to_string).collect();
+        assert_eq!(reqs, vec!["b".to_string()]);
     }
 
     #[test]

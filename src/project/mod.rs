@@ -29,7 +29,7 @@ use pep508_rs::{ExtraName, PackageName, Requirement};
 
 use crate::source::{InputError, SourceFile, Span};
 
-pub use pep508::parse_requirement;
+pub use pep508::{parse_requirement, parse_untrusted};
 pub use pyproject::parse_pyproject;
 pub use requirements_txt::RequirementsFile;
 

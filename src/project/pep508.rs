@@ -67,6 +67,15 @@ pub(crate) fn parse_with(
     }
 }
 
+/// Parses a requirement that is not in a user's file (Requires-Dist from an index, a
+/// cache entry): the same guard against pep508_rs panics, errors as plain text.
+pub fn parse_untrusted(text: &str) -> Result<Requirement, String> {
+    if let Some((_, message)) = bad_name_end(text) {
+        return Err(message);
+    }
+    Requirement::from_str(text).map_err(|err| err.to_string())
+}
+
 /// The requirement for a message: runs of whitespace (continuations) become one space.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
