@@ -52,9 +52,9 @@ def main() -> None:
     ap.add_argument("projects", nargs="*", type=Path)
     args = ap.parse_args()
 
-    projects = args.projects or sorted(p for p in (ROOT.parent / "shared" / "corpus").iterdir() if (p / "pyproject.toml").exists())
+    projects = [p.resolve() for p in args.projects] or sorted(p for p in (ROOT.parent / "shared" / "corpus").iterdir() if (p / "pyproject.toml").exists())
     uv = args.uv or str(Path(subprocess.check_output([str(ROOT / "scripts" / "test-env")], text=True).strip()) / "bin" / "uv")
-    pinctl = args.pinctl
+    pinctl = str(Path(args.pinctl).resolve())
     if not Path(pinctl).exists():
         sys.exit(f"{pinctl} not found: run `cargo build --release` first")
     env = dict(os.environ, NO_COLOR="1", UV_NO_PROGRESS="1")
