@@ -579,7 +579,7 @@ async fn a_warm_cache_makes_no_requests_and_works_offline() {
     let err = offline.versions(&name("c")).await.unwrap_err();
     assert!(matches!(err, IndexError::Offline { .. }), "{err}");
     assert!(
-        err.to_string().contains("`the version list of c`")
+        err.to_string().contains("`c` is not in the cache")
             && err.to_string().contains("--offline"),
         "{err}"
     );

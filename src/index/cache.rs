@@ -156,8 +156,10 @@ fn try_write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
         .parent()
         .ok_or_else(|| std::io::Error::other("cache path has no parent"))?;
     fs_err::create_dir_all(dir)?;
+    // Serialise first: writing through serde to an unbuffered file is a syscall a token.
+    let bytes = serde_json::to_vec(value)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer(&mut tmp, value)?;
+    std::io::Write::write_all(&mut tmp, &bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -78,6 +78,8 @@ struct Inner {
     /// failed and none worked, unadvertised sidecars are no longer tried.
     sidecar_hits: AtomicU64,
     sidecar_misses: AtomicU64,
+    /// Per origin: whether a connection has answered yet (see [`HttpIndex::attempt`]).
+    origins: Mutex<HashMap<String, Arc<tokio::sync::Mutex<bool>>>>,
 }
 
 /// A package index reached over HTTP, with a disk cache. Cheap to clone.
@@ -238,6 +240,10 @@ impl HttpIndex {
             .user_agent(concat!("pinctl/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.timeout)
             .read_timeout(settings.timeout)
+            // Many project pages (megabytes each) share one HTTP/2 connection: the
+            // default flow-control windows would cap its throughput.
+            .http2_initial_stream_window_size(16 * 1024 * 1024)
+            .http2_initial_connection_window_size(64 * 1024 * 1024)
             .build()
             .map_err(|e| {
                 IndexError::Other(format!("cannot set up the HTTP client: {}", describe(&e)))
@@ -260,6 +266,7 @@ impl HttpIndex {
                 cache_hits: AtomicU64::new(0),
                 sidecar_hits: AtomicU64::new(0),
                 sidecar_misses: AtomicU64::new(0),
+                origins: Mutex::default(),
             }),
         })
     }
@@ -365,10 +372,35 @@ impl HttpIndex {
         if let Some(c) = self.credentials_for(req.url) {
             builder = builder.basic_auth(&c.username, c.password.as_deref());
         }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| AttemptError::Transient(describe(&e)))?;
+        // Until a first request to an origin has been answered, later ones wait: the
+        // client cannot know before the handshake that the server speaks HTTP/2, and
+        // would otherwise open (and resolve DNS for) one connection per request.
+        let started = Instant::now();
+        let gate = {
+            let mut origins = self
+                .inner
+                .origins
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            origins
+                .entry(req.url.origin().ascii_serialization())
+                .or_default()
+                .clone()
+        };
+        let guard = gate.lock().await;
+        // Hold the gate across `send` only while no answer has come back yet.
+        let mut first = if *guard {
+            drop(guard);
+            None
+        } else {
+            Some(guard)
+        };
+        let sent = builder.send().await;
+        if let (Some(answered), Ok(_)) = (first.as_mut(), &sent) {
+            **answered = true;
+        }
+        drop(first);
+        let mut response = sent.map_err(|e| AttemptError::Transient(describe(&e)))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let final_url = response.url().clone();
@@ -428,6 +460,11 @@ impl HttpIndex {
             }
         }
         self.inner.bytes.fetch_add(len, Ordering::Relaxed);
+        tracing::debug!(
+            "GET {} -> {status}, {len} bytes in {:.0?}",
+            redact(req.url.as_str()),
+            started.elapsed()
+        );
         fetched.len = len;
         match sink {
             Sink::Memory(buf) => fetched.body = buf,
@@ -470,7 +507,7 @@ impl HttpIndex {
             return match cached {
                 Some(c) => Ok(self.page_from_cache(name, c)),
                 None => Err(IndexError::Offline {
-                    what: format!("the version list of {name}"),
+                    what: name.to_string(),
                 }),
             };
         }
@@ -561,7 +598,7 @@ impl HttpIndex {
         }
         if inner.settings.offline {
             return Err(IndexError::Offline {
-                what: format!("the metadata of {name} {version}"),
+                what: format!("{name} {version}"),
             });
         }
         let page = self.page(name).await?;
@@ -1074,7 +1111,7 @@ mod tests {
             .metadata(&name, &Version::from_str("5.0").unwrap())
             .await
             .unwrap_err();
-        assert!(err.to_string().contains("django 5.0"), "{err}");
+        assert!(err.to_string().contains("`django 5.0`"), "{err}");
         assert_eq!(index.stats(), RequestStats::default());
     }
 }
