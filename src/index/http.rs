@@ -809,6 +809,12 @@ impl HttpIndex {
                 return Ok(None);
             }
         };
+        if cd.size == 0 {
+            return Err(IndexError::Other(format!(
+                "the wheel {} is an empty zip archive",
+                redact(url.as_str())
+            )));
+        }
         let cd_bytes = if cd.offset >= tail_start {
             let from = usize::try_from(cd.offset - tail_start).unwrap_or(usize::MAX);
             let to = usize::try_from(cd.offset - tail_start + cd.size).unwrap_or(usize::MAX);

@@ -160,7 +160,8 @@ pub fn html_unescape(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // `;` is ASCII, so its byte position is a char boundary.
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -532,5 +533,14 @@ mod tests {
             "a & b <>== &bogus; & x"
         );
         assert_eq!(html_unescape("&#xFFFFFFFF;"), "&#xFFFFFFFF;");
+        assert_eq!(html_unescape("&ééééééé;"), "&ééééééé;");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_html_never_panics(text in "(<a href=\"[a-z./#=&;é]{0,12}\"( data-yanked)?>[a-zé&#;x0-9]{0,10}</a>|[<>&;#é\"' a-z=]){0,40}") {
+            let _ = parse_html(text.as_bytes(), &page_url());
+            let _ = html_unescape(&text);
+        }
     }
 }
