@@ -760,3 +760,42 @@ async fn range_reads_fetch_an_entry_outside_the_tail() {
     assert_eq!(ranges.len(), 2, "tail, then the entry: {log:?}");
     assert!(ranges.iter().all(|l| l.ends_with(" 206")), "{log:?}");
 }
+
+#[derive(Default)]
+struct Counting {
+    started: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl pinctl::reporter::Reporter for Counting {
+    fn on_request_start(&self, _what: &str) {
+        self.started
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn on_request_done(&self, _what: &str) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn every_request_is_reported() {
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::StatusTimes(502, 1));
+    let cache = tempfile::tempdir().unwrap();
+    let reporter = Arc::new(Counting::default());
+    let client = HttpIndex::new(settings(&index, cache.path()), reporter.clone()).unwrap();
+    client.metadata(&name("a"), &version("1.0")).await.unwrap();
+    let stats = client.stats();
+    assert_eq!(
+        stats.requests,
+        3,
+        "502, 200, sidecar: {:?}",
+        index.request_log()
+    );
+    assert_eq!(
+        reporter.started.load(std::sync::atomic::Ordering::SeqCst),
+        3
+    );
+    assert_eq!(reporter.done.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert!(stats.bytes > 0);
+}
