@@ -27,13 +27,12 @@ use super::cache::{CachedPage, DiskCache, now_secs, parse_max_age};
 use super::core_metadata::CachedMetadata;
 use super::retry::{backoff, is_retryable_status, parse_retry_after};
 use super::settings::IndexSettings;
-
-mod dist;
-
 use super::simple::{self, SimplePage};
 use super::{IndexError, Metadata, PackageIndex, PackageVersions};
 use crate::reporter::Reporter;
 use dist::pick_wheel;
+
+mod dist;
 
 /// Largest project page accepted.
 pub const MAX_PAGE: u64 = 64 * 1024 * 1024;
