@@ -465,32 +465,41 @@ impl HttpIndex {
         cell.get_or_try_init(|| self.load_page(name)).await.cloned()
     }
 
-    fn page_from_cache(&self, name: &PackageName, cached: CachedPage) -> Arc<Page> {
+    async fn page_from_cache(
+        &self,
+        name: &PackageName,
+        cached: CachedPage,
+    ) -> Result<Arc<Page>, IndexError> {
         self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
-        Arc::new(Page {
-            versions: Arc::new(simple::to_versions(name, &cached.page)),
-            page: cached.page,
+        let name = name.clone();
+        blocking(move || {
+            Ok(Arc::new(Page {
+                versions: Arc::new(simple::to_versions(&name, &cached.page)),
+                page: cached.page,
+            }))
         })
+        .await
     }
 
     async fn load_page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
         let inner = &self.inner;
         let key = name.to_string();
-        let cached = inner.cache.read_page(&key);
+        let cached = {
+            let (cache, key) = (inner.cache.clone(), key.clone());
+            blocking(move || Ok(cache.read_page(&key))).await?
+        };
         if inner.settings.offline {
             return match cached {
-                Some(c) => Ok(self.page_from_cache(name, c)),
+                Some(c) => self.page_from_cache(name, c).await,
                 None => Err(IndexError::Offline {
                     what: name.to_string(),
                 }),
             };
         }
-        let cached = cached.filter(|_| !inner.settings.refresh);
-        if let Some(c) = &cached
-            && c.is_fresh(now_secs())
-        {
-            return Ok(self.page_from_cache(name, c.clone()));
-        }
+        let cached = match cached.filter(|_| !inner.settings.refresh) {
+            Some(c) if c.is_fresh(now_secs()) => return self.page_from_cache(name, c).await,
+            other => other,
+        };
         let url = inner
             .base
             .join(&format!("{name}/"))
@@ -521,34 +530,40 @@ impl HttpIndex {
         };
         let max_age = header_str(header::CACHE_CONTROL).and_then(|c| parse_max_age(&c));
         let etag = header_str(header::ETAG);
-        let page = match fetched.status {
+        let is_json = header_str(header::CONTENT_TYPE).is_some_and(|t| t.contains("json"));
+        let revalidated = match fetched.status {
             304 => match cached {
-                Some(c) => c.page,
+                Some(c) => Some(c.page),
                 None => return Err(Self::status_error(&url, 304)),
             },
             404 => return Err(IndexError::NotFound(name.clone())),
-            200 => {
-                let content_type = header_str(header::CONTENT_TYPE).unwrap_or_default();
-                let parsed = if content_type.contains("json") {
-                    simple::parse_json(&fetched.body, &fetched.final_url)
-                } else {
-                    simple::parse_html(&fetched.body, &fetched.final_url)
-                };
-                parsed.map_err(|e| IndexError::Other(e.to_string()))?
-            }
+            200 => None,
             other => return Err(Self::status_error(&url, other)),
         };
-        let entry = CachedPage {
-            fetched_at: now_secs(),
-            max_age,
-            etag,
-            page,
-        };
-        inner.cache.write_page(&key, &entry);
-        Ok(Arc::new(Page {
-            versions: Arc::new(simple::to_versions(name, &entry.page)),
-            page: entry.page,
-        }))
+        // Parsing a large page (megabytes of JSON) and writing the cache entry are CPU
+        // and disk work: keep them off the async workers.
+        let (cache, name) = (inner.cache.clone(), name.clone());
+        blocking(move || {
+            let page = match revalidated {
+                Some(page) => page,
+                None if is_json => simple::parse_json(&fetched.body, &fetched.final_url)
+                    .map_err(|e| IndexError::Other(e.to_string()))?,
+                None => simple::parse_html(&fetched.body, &fetched.final_url)
+                    .map_err(|e| IndexError::Other(e.to_string()))?,
+            };
+            let entry = CachedPage {
+                fetched_at: now_secs(),
+                max_age,
+                etag,
+                page,
+            };
+            cache.write_page(&key, &entry);
+            Ok(Arc::new(Page {
+                versions: Arc::new(simple::to_versions(&name, &entry.page)),
+                page: entry.page,
+            }))
+        })
+        .await
     }
 
     async fn load_metadata(
@@ -635,6 +650,15 @@ impl PackageIndex for HttpIndex {
                 .cloned()
         })
     }
+}
+
+/// Runs CPU or disk work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, IndexError> + Send + 'static,
+) -> Result<T, IndexError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| IndexError::Other(format!("a background task failed: {e}")))?
 }
 
 /// Parses a package name for callers holding strings (benchmarks, commands).
