@@ -25,6 +25,7 @@ pub fn cache_dir(args: &CacheArgs) -> PathBuf {
         .unwrap_or_else(IndexSettings::default_cache_dir)
 }
 
+/// Runs `pinctl cache dir` or `pinctl cache clean`.
 pub fn run(args: &CacheCommandArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let CacheCommandArgs { command } = args;
     match command {

@@ -62,6 +62,7 @@ impl HttpIndex {
         })
     }
 
+    /// The metadata of a wheel: sidecar, then range requests, then the whole file.
     pub(super) async fn wheel_metadata(
         &self,
         name: &PackageName,
@@ -365,6 +366,7 @@ impl HttpIndex {
         Ok((handle, fetched.len))
     }
 
+    /// The static metadata of an sdist, or [`IndexError::NeedsBuild`] saying why not.
     pub(super) async fn sdist_metadata(
         &self,
         name: &PackageName,
