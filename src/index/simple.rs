@@ -252,9 +252,10 @@ fn parse_attributes(tag: &str) -> Vec<(String, Option<String>)> {
 fn tag_end(text: &str, open: usize) -> Option<usize> {
     let mut quote = None;
     // Bounded, so a hostile page of unbalanced quotes cannot make parsing quadratic.
-    for (i, b) in text.bytes().enumerate().skip(open + 1).take(64 * 1024) {
+    let rest = text.as_bytes().get(open + 1..).unwrap_or_default();
+    for (i, &b) in rest.iter().enumerate().take(64 * 1024) {
         match (quote, b) {
-            (None, b'>') => return Some(i),
+            (None, b'>') => return Some(open + 1 + i),
             (None, b'"' | b'\'') => quote = Some(b),
             (Some(q), _) if q == b => quote = None,
             _ => {}
