@@ -847,3 +847,37 @@ fn every_repository_scenario_builds() {
     }
     assert!(scenarios > 100, "only {scenarios} scenarios found");
 }
+
+#[test]
+fn publishing_while_serving_changes_the_pages() {
+    let index = TestIndex::builder()
+        .package("a", "1.0.0", PackageSpec::new())
+        .etags()
+        .build();
+    let before = get_json(&index, "/simple/a/");
+    assert_eq!(before.json()["versions"], serde_json::json!(["1.0.0"]));
+    index.publish("a", "1.1.0", PackageSpec::new().requires(["b"]));
+    index.publish("b", "0.1", PackageSpec::new());
+    let etag = before.header("etag").unwrap();
+    let after = request(
+        &index,
+        "GET",
+        "/simple/a/",
+        &[("Accept", JSON), ("If-None-Match", etag)],
+    );
+    assert_eq!(after.status, Some(200));
+    assert_eq!(
+        after.json()["versions"],
+        serde_json::json!(["1.0.0", "1.1.0"])
+    );
+    assert_eq!(
+        get(&index, "/files/b-0.1-py3-none-any.whl").status,
+        Some(200)
+    );
+    // Replacing a version (e.g. yanking it) keeps its files' bytes.
+    let wheel = index.file("a-1.0.0-py3-none-any.whl").unwrap();
+    index.publish("a", "1.0.0", PackageSpec::new().yanked(Some("bad")));
+    let doc = get_json(&index, "/simple/a/").json();
+    assert_eq!(doc["files"][0]["yanked"], "bad");
+    assert_eq!(index.file("a-1.0.0-py3-none-any.whl").unwrap(), wheel);
+}

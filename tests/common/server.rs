@@ -30,7 +30,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -160,13 +160,15 @@ pub enum Fault {
     Delay(Duration),
     /// Send the full Content-Length but only half of the body, then close.
     TruncatedBody,
-    /// Serve files whose bytes differ from the sha256 in the index (same size where
-    /// possible, still a valid archive).
+    /// Files (`/files/...`, including `.metadata`) are served with bytes that differ
+    /// from the sha256 in the index (wheels and sdists keep their size and stay valid
+    /// archives; sidecars get an extra line). Pages are unaffected.
     WrongHash,
-    /// `.metadata` sidecars answer 404 (the index still advertises them unless the
-    /// package hides core-metadata).
+    /// `.metadata` sidecars under the prefix answer 404 (pages still advertise them
+    /// unless the package hides core-metadata); other paths are served normally.
     NoMetadata,
-    /// Ignore `Range`: answer 200 with the whole body.
+    /// Files ignore `Range` and answer 200 with the whole body, without
+    /// `Accept-Ranges`.
     NoRange,
     /// JSON index pages are cut off mid-document (HTML answers are unchanged).
     MalformedJson,
@@ -175,7 +177,7 @@ pub enum Fault {
 }
 
 /// Builds a [`TestIndex`] from packages added one by one.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TestIndexBuilder {
     /// Normalized name -> (display name, versions in insertion order).
     packages: BTreeMap<String, (String, Vec<(String, PackageSpec)>)>,
@@ -246,9 +248,10 @@ impl TestIndexBuilder {
         let content = Content::build(&self, &base);
         let state = Arc::new(State {
             base: base.clone(),
-            content,
+            content: RwLock::new(Arc::new(content)),
             etags: self.etags,
             cache_control: self.cache_control.clone(),
+            spec: Mutex::new(self),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -378,7 +381,7 @@ impl TestIndex {
 
     /// Every filename served under `/files/` (distributions and `.metadata` sidecars).
     pub fn filenames(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.state.content.files.keys().cloned().collect();
+        let mut names: Vec<String> = self.state.content().files.keys().cloned().collect();
         names.sort();
         names
     }
@@ -386,10 +389,19 @@ impl TestIndex {
     /// The bytes served (without faults) at `/files/<filename>`.
     pub fn file(&self, filename: &str) -> Option<Vec<u8>> {
         self.state
-            .content
+            .content()
             .files
             .get(filename)
             .map(|f| f.as_ref().clone())
+    }
+
+    /// Publishes (or replaces) `version` of `name` while serving, as if uploaded now:
+    /// pages and files are rebuilt; later requests see the new version.
+    pub fn publish(&self, name: &str, version: &str, spec: PackageSpec) {
+        let mut builder = self.state.spec.lock().unwrap();
+        *builder = std::mem::take(&mut *builder).package(name, version, spec);
+        let content = Content::build(&builder, &self.base);
+        *self.state.content.write().unwrap() = Arc::new(content);
     }
 
     /// The absolute URL of `/files/<filename>`.
@@ -691,7 +703,9 @@ struct Logged {
 
 struct State {
     base: String,
-    content: Content,
+    content: RwLock<Arc<Content>>,
+    /// What the content is built from (for [`TestIndex::publish`]).
+    spec: Mutex<TestIndexBuilder>,
     etags: bool,
     cache_control: Option<String>,
     faults: Mutex<Vec<ActiveFault>>,
@@ -700,6 +714,10 @@ struct State {
 }
 
 impl State {
+    fn content(&self) -> Arc<Content> {
+        Arc::clone(&self.content.read().unwrap())
+    }
+
     /// The fault that fires for `path` now (counting it for limited faults).
     fn take_fault(&self, path: &str) -> Option<Fault> {
         let mut faults = self.faults.lock().unwrap();
@@ -890,7 +908,7 @@ struct Response {
     status: u16,
     headers: Vec<(&'static str, String)>,
     body: Vec<u8>,
-    /// The body length a full answer would have (HEAD keeps it for Content-Length).
+    /// What the body is (the malformed-page faults only touch pages).
     kind: BodyKind,
 }
 
@@ -948,7 +966,8 @@ fn wants_json(accept: Option<&str>) -> bool {
 #[allow(clippy::case_sensitive_file_extension_comparisons)] // our own lowercase names
 fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
     let path = req.path.as_str();
-    let c = &state.content;
+    let c = state.content();
+    let c = &*c;
     if path == "/simple" || path == "/simple/" {
         return page(req, state, &c.root_json, &c.root_html);
     }
@@ -1136,12 +1155,12 @@ fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> After {
         _ => route(req, state, fault.as_ref()),
     };
     match (&fault, resp.kind) {
-        (Some(Fault::MalformedJson), BodyKind::Json) => {
+        (Some(Fault::MalformedJson), BodyKind::Json) if resp.status == 200 => {
             let cut = resp.body.len() / 2;
             resp.body.truncate(cut);
             resp.body.extend_from_slice(b"\"@@@ not json");
         }
-        (Some(Fault::MalformedHtml), BodyKind::Html) => {
+        (Some(Fault::MalformedHtml), BodyKind::Html) if resp.status == 200 => {
             resp.body = b"<!DOCTYPE html>\n<html><body>\n<a href=\"../../files/<<broken#sha256=zz\" data-requires-python=\"&gt;=3\n<a href=\n".to_vec();
         }
         _ => {}
