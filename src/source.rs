@@ -174,7 +174,10 @@ mod tests {
 
     #[test]
     fn line_col_and_snippet() {
-        let f = SourceFile::new("pyproject.toml", "[project]\ndependencies = [\n    \"pandas\",\n]\n");
+        let f = SourceFile::new(
+            "pyproject.toml",
+            "[project]\ndependencies = [\n    \"pandas\",\n]\n",
+        );
         let start = f.text.find("\"pandas\"").unwrap();
         let span = Span::new(start, start + 8);
         assert_eq!(f.line_col(start), LineCol { line: 3, column: 5 });

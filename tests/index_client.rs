@@ -799,3 +799,61 @@ async fn every_request_is_reported() {
     assert_eq!(reporter.done.load(std::sync::atomic::Ordering::SeqCst), 3);
     assert!(stats.bytes > 0);
 }
+
+#[tokio::test]
+async fn new_uploads_appear_after_refresh_or_revalidation() {
+    let index = TestIndex::builder()
+        .package("a", "1.0", PackageSpec::new())
+        .build();
+    let cache = tempfile::tempdir().unwrap();
+    client(settings(&index, cache.path()))
+        .versions(&name("a"))
+        .await
+        .unwrap();
+    index.publish("a", "2.0", PackageSpec::new());
+    index.reset_counters();
+
+    // Within the 10-minute TTL the cached page is used as is.
+    let cached = client(settings(&index, cache.path()));
+    assert_eq!(cached.versions(&name("a")).await.unwrap().versions.len(), 1);
+    assert_eq!(index.request_log(), Vec::<String>::new());
+
+    // `refresh` sees the upload and updates the cache for the next run.
+    let mut s = settings(&index, cache.path());
+    s.refresh = true;
+    assert_eq!(
+        client(s).versions(&name("a")).await.unwrap().versions.len(),
+        2
+    );
+    assert_eq!(
+        client(settings(&index, cache.path()))
+            .versions(&name("a"))
+            .await
+            .unwrap()
+            .versions
+            .len(),
+        2
+    );
+    assert_eq!(index.request_log(), ["GET /simple/a/ 200"]);
+}
+
+#[tokio::test]
+async fn a_changed_etag_replaces_the_cached_page() {
+    let index = TestIndex::builder()
+        .package("a", "1.0", PackageSpec::new())
+        .etags()
+        .cache_control("max-age=0")
+        .build();
+    let cache = tempfile::tempdir().unwrap();
+    client(settings(&index, cache.path()))
+        .versions(&name("a"))
+        .await
+        .unwrap();
+    index.publish("a", "2.0", PackageSpec::new());
+    let second = client(settings(&index, cache.path()));
+    assert_eq!(second.versions(&name("a")).await.unwrap().versions.len(), 2);
+    assert_eq!(
+        index.request_log(),
+        ["GET /simple/a/ 200", "GET /simple/a/ 200"]
+    );
+}

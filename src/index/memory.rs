@@ -25,15 +25,12 @@ impl MemoryIndex {
     pub fn add(&mut self, metadata: Metadata, files: VersionFiles) {
         let name = metadata.name.clone();
         let version = metadata.version.clone();
-        let entry = self
-            .packages
-            .entry(name.clone())
-            .or_insert_with(|| {
-                Arc::new(PackageVersions {
-                    name: name.clone(),
-                    versions: BTreeMap::new(),
-                })
-            });
+        let entry = self.packages.entry(name.clone()).or_insert_with(|| {
+            Arc::new(PackageVersions {
+                name: name.clone(),
+                versions: BTreeMap::new(),
+            })
+        });
         Arc::make_mut(entry).versions.insert(version.clone(), files);
         self.metadata.insert((name, version), Arc::new(metadata));
     }
