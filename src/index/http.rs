@@ -55,10 +55,35 @@ pub struct RequestStats {
     pub cache_hits: u64,
 }
 
-/// A parsed project page with its version map.
+/// A wheel whose page advertises a PEP 658 metadata file, with its sha256 if given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MetadataHint {
+    sha256: Option<String>,
+}
+
+/// A parsed project page: its version map and the files advertising PEP 658 metadata
+/// (the rest of the page is not kept in memory).
 struct Page {
     versions: Arc<PackageVersions>,
-    page: SimplePage,
+    hints: HashMap<String, MetadataHint>,
+}
+
+impl Page {
+    fn new(name: &PackageName, page: SimplePage) -> Self {
+        let versions = Arc::new(simple::to_versions(name, &page));
+        let hints = page
+            .files
+            .into_iter()
+            .filter(|f| f.core_metadata)
+            .map(|f| {
+                let hint = MetadataHint {
+                    sha256: f.core_metadata_sha256,
+                };
+                (f.filename, hint)
+            })
+            .collect();
+        Self { versions, hints }
+    }
 }
 
 type Memo<K, V> = Mutex<HashMap<K, Arc<OnceCell<Arc<V>>>>>;
@@ -472,13 +497,7 @@ impl HttpIndex {
     ) -> Result<Arc<Page>, IndexError> {
         self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
         let name = name.clone();
-        blocking(move || {
-            Ok(Arc::new(Page {
-                versions: Arc::new(simple::to_versions(&name, &cached.page)),
-                page: cached.page,
-            }))
-        })
-        .await
+        blocking(move || Ok(Arc::new(Page::new(&name, cached.page)))).await
     }
 
     async fn load_page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
@@ -558,10 +577,7 @@ impl HttpIndex {
                 page,
             };
             cache.write_page(&key, &entry);
-            Ok(Arc::new(Page {
-                versions: Arc::new(simple::to_versions(&name, &entry.page)),
-                page: entry.page,
-            }))
+            Ok(Arc::new(Page::new(&name, entry.page)))
         })
         .await
     }
@@ -598,12 +614,8 @@ impl HttpIndex {
             ))
         })?;
         let mut metadata = if let Some(wheel) = pick_wheel(&files.files) {
-            let listed = page
-                .page
-                .files
-                .iter()
-                .find(|f| f.filename == wheel.filename);
-            self.wheel_metadata(name, wheel, listed).await?
+            let hint = page.hints.get(&wheel.filename);
+            self.wheel_metadata(name, wheel, hint).await?
         } else {
             let sdist = files
                 .files

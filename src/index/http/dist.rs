@@ -14,12 +14,11 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::{
-    HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, Ordering, Request, SIDECAR_GIVE_UP, hex,
-    status_text, verify_sha256,
+    HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, MetadataHint, Ordering, Request,
+    SIDECAR_GIVE_UP, hex, status_text, verify_sha256,
 };
 use crate::index::auth::redact;
 use crate::index::core_metadata::parse_metadata;
-use crate::index::simple::PageFile;
 use crate::index::{DistFile, FileKind, Metadata, sdist, zip};
 
 /// Parses `Content-Range: bytes START-END/TOTAL`.
@@ -67,14 +66,14 @@ impl HttpIndex {
         &self,
         name: &PackageName,
         wheel: &DistFile,
-        listed: Option<&PageFile>,
+        hint: Option<&MetadataHint>,
     ) -> Result<Metadata, IndexError> {
         let wheel_url = Url::parse(&wheel.url).map_err(|e| {
             IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
         })?;
         // PEP 658: tried even when not advertised (the reachable PyPI omits the key),
         // until unadvertised sidecars have proved absent on this index.
-        let advertised = listed.is_some_and(|f| f.core_metadata);
+        let advertised = hint.is_some();
         let inner = &self.inner;
         let try_sidecar = advertised
             || inner.sidecar_hits.load(Ordering::Relaxed) > 0
@@ -99,11 +98,7 @@ impl HttpIndex {
                     inner.sidecar_hits.fetch_add(1, Ordering::Relaxed);
                 }
                 let actual = hex(&Sha256::digest(&fetched.body));
-                verify_sha256(
-                    &sidecar,
-                    listed.and_then(|f| f.core_metadata_sha256.as_deref()),
-                    &actual,
-                )?;
+                verify_sha256(&sidecar, hint.and_then(|h| h.sha256.as_deref()), &actual)?;
                 return Self::metadata_text(&sidecar, &fetched.body);
             }
             if !advertised {
