@@ -126,17 +126,15 @@ pub struct CacheArgs {
 pub struct CacheCommandArgs {
     #[command(subcommand)]
     pub command: CacheCommand,
-    #[command(flatten)]
-    pub cache: CacheArgs,
 }
 
 /// `pinctl cache <command>`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum CacheCommand {
     /// Print the cache directory.
-    Dir,
+    Dir(CacheArgs),
     /// Remove everything pinctl cached (index pages and metadata).
-    Clean,
+    Clean(CacheArgs),
 }
 
 /// `pinctl export`

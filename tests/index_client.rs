@@ -579,7 +579,7 @@ async fn a_warm_cache_makes_no_requests_and_works_offline() {
     let err = offline.versions(&name("c")).await.unwrap_err();
     assert!(matches!(err, IndexError::Offline { .. }), "{err}");
     assert!(
-        err.to_string().contains("`the version list of c`")
+        err.to_string().contains("`c` is not in the cache")
             && err.to_string().contains("--offline"),
         "{err}"
     );
@@ -759,4 +759,101 @@ async fn range_reads_fetch_an_entry_outside_the_tail() {
         .collect();
     assert_eq!(ranges.len(), 2, "tail, then the entry: {log:?}");
     assert!(ranges.iter().all(|l| l.ends_with(" 206")), "{log:?}");
+}
+
+#[derive(Default)]
+struct Counting {
+    started: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl pinctl::reporter::Reporter for Counting {
+    fn on_request_start(&self, _what: &str) {
+        self.started
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn on_request_done(&self, _what: &str) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn every_request_is_reported() {
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::StatusTimes(502, 1));
+    let cache = tempfile::tempdir().unwrap();
+    let reporter = Arc::new(Counting::default());
+    let client = HttpIndex::new(settings(&index, cache.path()), reporter.clone()).unwrap();
+    client.metadata(&name("a"), &version("1.0")).await.unwrap();
+    let stats = client.stats();
+    assert_eq!(
+        stats.requests,
+        3,
+        "502, 200, sidecar: {:?}",
+        index.request_log()
+    );
+    assert_eq!(
+        reporter.started.load(std::sync::atomic::Ordering::SeqCst),
+        3
+    );
+    assert_eq!(reporter.done.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert!(stats.bytes > 0);
+}
+
+#[tokio::test]
+async fn new_uploads_appear_after_refresh_or_revalidation() {
+    let index = TestIndex::builder()
+        .package("a", "1.0", PackageSpec::new())
+        .build();
+    let cache = tempfile::tempdir().unwrap();
+    client(settings(&index, cache.path()))
+        .versions(&name("a"))
+        .await
+        .unwrap();
+    index.publish("a", "2.0", PackageSpec::new());
+    index.reset_counters();
+
+    // Within the 10-minute TTL the cached page is used as is.
+    let cached = client(settings(&index, cache.path()));
+    assert_eq!(cached.versions(&name("a")).await.unwrap().versions.len(), 1);
+    assert_eq!(index.request_log(), Vec::<String>::new());
+
+    // `refresh` sees the upload and updates the cache for the next run.
+    let mut s = settings(&index, cache.path());
+    s.refresh = true;
+    assert_eq!(
+        client(s).versions(&name("a")).await.unwrap().versions.len(),
+        2
+    );
+    assert_eq!(
+        client(settings(&index, cache.path()))
+            .versions(&name("a"))
+            .await
+            .unwrap()
+            .versions
+            .len(),
+        2
+    );
+    assert_eq!(index.request_log(), ["GET /simple/a/ 200"]);
+}
+
+#[tokio::test]
+async fn a_changed_etag_replaces_the_cached_page() {
+    let index = TestIndex::builder()
+        .package("a", "1.0", PackageSpec::new())
+        .etags()
+        .cache_control("max-age=0")
+        .build();
+    let cache = tempfile::tempdir().unwrap();
+    client(settings(&index, cache.path()))
+        .versions(&name("a"))
+        .await
+        .unwrap();
+    index.publish("a", "2.0", PackageSpec::new());
+    let second = client(settings(&index, cache.path()));
+    assert_eq!(second.versions(&name("a")).await.unwrap().versions.len(), 2);
+    assert_eq!(
+        index.request_log(),
+        ["GET /simple/a/ 200", "GET /simple/a/ 200"]
+    );
 }

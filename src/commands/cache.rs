@@ -25,14 +25,15 @@ pub fn cache_dir(args: &CacheArgs) -> PathBuf {
         .unwrap_or_else(IndexSettings::default_cache_dir)
 }
 
+/// Runs `pinctl cache dir` or `pinctl cache clean`.
 pub fn run(args: &CacheCommandArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let CacheCommandArgs { command, cache } = args;
-    let dir = cache_dir(cache);
+    let CacheCommandArgs { command } = args;
     match command {
-        CacheCommand::Dir => {
-            printer.data(&format!("{}\n", dir.display()))?;
+        CacheCommand::Dir(cache) => {
+            printer.data(&format!("{}\n", cache_dir(cache).display()))?;
         }
-        CacheCommand::Clean => {
+        CacheCommand::Clean(cache) => {
+            let dir = cache_dir(cache);
             let removed = clean(&dir)?;
             if removed.existed {
                 printer.info(&format!(

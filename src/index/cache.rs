@@ -77,6 +77,7 @@ pub struct DiskCache {
 }
 
 impl DiskCache {
+    /// The cache under `root` for the index at `index_url` (without credentials).
     pub fn new(root: PathBuf, index_url: &str) -> Self {
         Self {
             root,
@@ -84,6 +85,7 @@ impl DiskCache {
         }
     }
 
+    /// Where the project page of `name` (normalised) is cached.
     pub fn page_path(&self, name: &str) -> PathBuf {
         self.root
             .join("simple-v1")
@@ -91,6 +93,7 @@ impl DiskCache {
             .join(format!("{name}.json"))
     }
 
+    /// Where the metadata of `name` `version` is cached.
     pub fn metadata_path(&self, name: &str, version: &str) -> PathBuf {
         self.root
             .join("metadata-v1")
@@ -99,18 +102,22 @@ impl DiskCache {
             .join(format!("{version}.json"))
     }
 
+    /// The cached page of `name`, if any (a corrupt entry is deleted).
     pub fn read_page(&self, name: &str) -> Option<CachedPage> {
         read_json(&self.page_path(name))
     }
 
+    /// Stores the page of `name` atomically.
     pub fn write_page(&self, name: &str, page: &CachedPage) {
         write_json(&self.page_path(name), page);
     }
 
+    /// The cached metadata of `name` `version`, if any (a corrupt entry is deleted).
     pub fn read_metadata(&self, name: &str, version: &str) -> Option<CachedMetadata> {
         read_json(&self.metadata_path(name, version))
     }
 
+    /// Stores the metadata of `name` `version` atomically.
     pub fn write_metadata(&self, name: &str, version: &str, metadata: &CachedMetadata) {
         write_json(&self.metadata_path(name, version), metadata);
     }
@@ -156,8 +163,10 @@ fn try_write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
         .parent()
         .ok_or_else(|| std::io::Error::other("cache path has no parent"))?;
     fs_err::create_dir_all(dir)?;
+    // Serialise first: writing through serde to an unbuffered file is a syscall a token.
+    let bytes = serde_json::to_vec(value)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer(&mut tmp, value)?;
+    std::io::Write::write_all(&mut tmp, &bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

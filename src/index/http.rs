@@ -24,12 +24,15 @@ use url::Url;
 
 use super::auth::{self, Credentials, redact};
 use super::cache::{CachedPage, DiskCache, now_secs, parse_max_age};
-use super::core_metadata::{CachedMetadata, parse_metadata};
+use super::core_metadata::CachedMetadata;
 use super::retry::{backoff, is_retryable_status, parse_retry_after};
 use super::settings::IndexSettings;
-use super::simple::{self, PageFile, SimplePage};
-use super::{DistFile, FileKind, IndexError, Metadata, PackageIndex, PackageVersions, sdist, zip};
+use super::simple::{self, SimplePage};
+use super::{IndexError, Metadata, PackageIndex, PackageVersions};
 use crate::reporter::Reporter;
+use dist::pick_wheel;
+
+mod dist;
 
 /// Largest project page accepted.
 pub const MAX_PAGE: u64 = 64 * 1024 * 1024;
@@ -52,10 +55,35 @@ pub struct RequestStats {
     pub cache_hits: u64,
 }
 
-/// A parsed project page with its version map.
+/// A wheel whose page advertises a PEP 658 metadata file, with its sha256 if given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MetadataHint {
+    sha256: Option<String>,
+}
+
+/// A parsed project page: its version map and the files advertising PEP 658 metadata
+/// (the rest of the page is not kept in memory).
 struct Page {
     versions: Arc<PackageVersions>,
-    page: SimplePage,
+    hints: HashMap<String, MetadataHint>,
+}
+
+impl Page {
+    fn new(name: &PackageName, page: SimplePage) -> Self {
+        let versions = Arc::new(simple::to_versions(name, &page));
+        let hints = page
+            .files
+            .into_iter()
+            .filter(|f| f.core_metadata)
+            .map(|f| {
+                let hint = MetadataHint {
+                    sha256: f.core_metadata_sha256,
+                };
+                (f.filename, hint)
+            })
+            .collect();
+        Self { versions, hints }
+    }
 }
 
 type Memo<K, V> = Mutex<HashMap<K, Arc<OnceCell<Arc<V>>>>>;
@@ -78,6 +106,8 @@ struct Inner {
     /// failed and none worked, unadvertised sidecars are no longer tried.
     sidecar_hits: AtomicU64,
     sidecar_misses: AtomicU64,
+    /// Per origin: whether a connection has answered yet (see [`HttpIndex::attempt`]).
+    origins: Mutex<HashMap<String, Arc<tokio::sync::Mutex<bool>>>>,
 }
 
 /// A package index reached over HTTP, with a disk cache. Cheap to clone.
@@ -183,35 +213,6 @@ fn verify_sha256(url: &Url, expected: Option<&str>, actual: &str) -> Result<(), 
     }
 }
 
-/// Parses `Content-Range: bytes START-END/TOTAL`.
-fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
-    let rest = value.trim().strip_prefix("bytes ")?;
-    let (range, total) = rest.split_once('/')?;
-    let (start, end) = range.split_once('-')?;
-    let (start, end, total) = (start.parse().ok()?, end.parse().ok()?, total.parse().ok()?);
-    (start <= end && end < total).then_some((start, end, total))
-}
-
-/// The wheel to read metadata from: `py3-none-any` preferred, else any wheel.
-fn pick_wheel(files: &[DistFile]) -> Option<&DistFile> {
-    let universal = |f: &&DistFile| match &f.kind {
-        FileKind::Wheel {
-            python_tags,
-            abi_tags,
-            platform_tags,
-        } => {
-            python_tags.iter().any(|t| t.starts_with("py3"))
-                && abi_tags.iter().any(|t| t == "none")
-                && platform_tags.iter().any(|t| t == "any")
-        }
-        FileKind::Sdist => false,
-    };
-    files
-        .iter()
-        .find(universal)
-        .or_else(|| files.iter().find(|f| f.is_wheel()))
-}
-
 impl HttpIndex {
     /// A client for `settings.url`. Fails on an invalid URL or a refused plain-http host.
     pub fn new(settings: IndexSettings, reporter: Arc<dyn Reporter>) -> Result<Self, IndexError> {
@@ -238,6 +239,10 @@ impl HttpIndex {
             .user_agent(concat!("pinctl/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.timeout)
             .read_timeout(settings.timeout)
+            // Many project pages (megabytes each) share one HTTP/2 connection: the
+            // default flow-control windows would cap its throughput.
+            .http2_initial_stream_window_size(16 * 1024 * 1024)
+            .http2_initial_connection_window_size(64 * 1024 * 1024)
             .build()
             .map_err(|e| {
                 IndexError::Other(format!("cannot set up the HTTP client: {}", describe(&e)))
@@ -260,6 +265,7 @@ impl HttpIndex {
                 cache_hits: AtomicU64::new(0),
                 sidecar_hits: AtomicU64::new(0),
                 sidecar_misses: AtomicU64::new(0),
+                origins: Mutex::default(),
             }),
         })
     }
@@ -365,10 +371,35 @@ impl HttpIndex {
         if let Some(c) = self.credentials_for(req.url) {
             builder = builder.basic_auth(&c.username, c.password.as_deref());
         }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| AttemptError::Transient(describe(&e)))?;
+        // Until a first request to an origin has been answered, later ones wait: the
+        // client cannot know before the handshake that the server speaks HTTP/2, and
+        // would otherwise open (and resolve DNS for) one connection per request.
+        let started = Instant::now();
+        let gate = {
+            let mut origins = self
+                .inner
+                .origins
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            origins
+                .entry(req.url.origin().ascii_serialization())
+                .or_default()
+                .clone()
+        };
+        let guard = gate.lock().await;
+        // Hold the gate across `send` only while no answer has come back yet.
+        let mut first = if *guard {
+            drop(guard);
+            None
+        } else {
+            Some(guard)
+        };
+        let sent = builder.send().await;
+        if let (Some(answered), Ok(_)) = (first.as_mut(), &sent) {
+            **answered = true;
+        }
+        drop(first);
+        let mut response = sent.map_err(|e| AttemptError::Transient(describe(&e)))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let final_url = response.url().clone();
@@ -428,6 +459,11 @@ impl HttpIndex {
             }
         }
         self.inner.bytes.fetch_add(len, Ordering::Relaxed);
+        tracing::debug!(
+            "GET {} -> {status}, {len} bytes in {:.0?}",
+            redact(req.url.as_str()),
+            started.elapsed()
+        );
         fetched.len = len;
         match sink {
             Sink::Memory(buf) => fetched.body = buf,
@@ -454,32 +490,35 @@ impl HttpIndex {
         cell.get_or_try_init(|| self.load_page(name)).await.cloned()
     }
 
-    fn page_from_cache(&self, name: &PackageName, cached: CachedPage) -> Arc<Page> {
+    async fn page_from_cache(
+        &self,
+        name: &PackageName,
+        cached: CachedPage,
+    ) -> Result<Arc<Page>, IndexError> {
         self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
-        Arc::new(Page {
-            versions: Arc::new(simple::to_versions(name, &cached.page)),
-            page: cached.page,
-        })
+        let name = name.clone();
+        blocking(move || Ok(Arc::new(Page::new(&name, cached.page)))).await
     }
 
     async fn load_page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
         let inner = &self.inner;
         let key = name.to_string();
-        let cached = inner.cache.read_page(&key);
+        let cached = {
+            let (cache, key) = (inner.cache.clone(), key.clone());
+            blocking(move || Ok(cache.read_page(&key))).await?
+        };
         if inner.settings.offline {
             return match cached {
-                Some(c) => Ok(self.page_from_cache(name, c)),
+                Some(c) => self.page_from_cache(name, c).await,
                 None => Err(IndexError::Offline {
-                    what: format!("the version list of {name}"),
+                    what: name.to_string(),
                 }),
             };
         }
-        let cached = cached.filter(|_| !inner.settings.refresh);
-        if let Some(c) = &cached
-            && c.is_fresh(now_secs())
-        {
-            return Ok(self.page_from_cache(name, c.clone()));
-        }
+        let cached = match cached.filter(|_| !inner.settings.refresh) {
+            Some(c) if c.is_fresh(now_secs()) => return self.page_from_cache(name, c).await,
+            other => other,
+        };
         let url = inner
             .base
             .join(&format!("{name}/"))
@@ -510,34 +549,37 @@ impl HttpIndex {
         };
         let max_age = header_str(header::CACHE_CONTROL).and_then(|c| parse_max_age(&c));
         let etag = header_str(header::ETAG);
-        let page = match fetched.status {
+        let is_json = header_str(header::CONTENT_TYPE).is_some_and(|t| t.contains("json"));
+        let revalidated = match fetched.status {
             304 => match cached {
-                Some(c) => c.page,
+                Some(c) => Some(c.page),
                 None => return Err(Self::status_error(&url, 304)),
             },
             404 => return Err(IndexError::NotFound(name.clone())),
-            200 => {
-                let content_type = header_str(header::CONTENT_TYPE).unwrap_or_default();
-                let parsed = if content_type.contains("json") {
-                    simple::parse_json(&fetched.body, &fetched.final_url)
-                } else {
-                    simple::parse_html(&fetched.body, &fetched.final_url)
-                };
-                parsed.map_err(|e| IndexError::Other(e.to_string()))?
-            }
+            200 => None,
             other => return Err(Self::status_error(&url, other)),
         };
-        let entry = CachedPage {
-            fetched_at: now_secs(),
-            max_age,
-            etag,
-            page,
-        };
-        inner.cache.write_page(&key, &entry);
-        Ok(Arc::new(Page {
-            versions: Arc::new(simple::to_versions(name, &entry.page)),
-            page: entry.page,
-        }))
+        // Parsing a large page (megabytes of JSON) and writing the cache entry are CPU
+        // and disk work: keep them off the async workers.
+        let (cache, name) = (inner.cache.clone(), name.clone());
+        blocking(move || {
+            let page = match revalidated {
+                Some(page) => page,
+                None if is_json => simple::parse_json(&fetched.body, &fetched.final_url)
+                    .map_err(|e| IndexError::Other(e.to_string()))?,
+                None => simple::parse_html(&fetched.body, &fetched.final_url)
+                    .map_err(|e| IndexError::Other(e.to_string()))?,
+            };
+            let entry = CachedPage {
+                fetched_at: now_secs(),
+                max_age,
+                etag,
+                page,
+            };
+            cache.write_page(&key, &entry);
+            Ok(Arc::new(Page::new(&name, entry.page)))
+        })
+        .await
     }
 
     async fn load_metadata(
@@ -561,7 +603,7 @@ impl HttpIndex {
         }
         if inner.settings.offline {
             return Err(IndexError::Offline {
-                what: format!("the metadata of {name} {version}"),
+                what: format!("{name} {version}"),
             });
         }
         let page = self.page(name).await?;
@@ -572,12 +614,8 @@ impl HttpIndex {
             ))
         })?;
         let mut metadata = if let Some(wheel) = pick_wheel(&files.files) {
-            let listed = page
-                .page
-                .files
-                .iter()
-                .find(|f| f.filename == wheel.filename);
-            self.wheel_metadata(name, wheel, listed).await?
+            let hint = page.hints.get(&wheel.filename);
+            self.wheel_metadata(name, wheel, hint).await?
         } else {
             let sdist = files
                 .files
@@ -600,347 +638,6 @@ impl HttpIndex {
             .cache
             .write_metadata(&key_name, &key_version, &CachedMetadata::from(&metadata));
         Ok(Arc::new(metadata))
-    }
-
-    fn metadata_text(url: &Url, bytes: &[u8]) -> Result<Metadata, IndexError> {
-        let text = String::from_utf8_lossy(bytes);
-        parse_metadata(&text).map_err(|e| {
-            IndexError::Other(format!(
-                "invalid metadata from {}: {e}",
-                redact(url.as_str())
-            ))
-        })
-    }
-
-    async fn wheel_metadata(
-        &self,
-        name: &PackageName,
-        wheel: &DistFile,
-        listed: Option<&PageFile>,
-    ) -> Result<Metadata, IndexError> {
-        let wheel_url = Url::parse(&wheel.url).map_err(|e| {
-            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
-        })?;
-        // PEP 658: tried even when not advertised (the reachable PyPI omits the key),
-        // until unadvertised sidecars have proved absent on this index.
-        let advertised = listed.is_some_and(|f| f.core_metadata);
-        let inner = &self.inner;
-        let try_sidecar = advertised
-            || inner.sidecar_hits.load(Ordering::Relaxed) > 0
-            || inner.sidecar_misses.load(Ordering::Relaxed) < SIDECAR_GIVE_UP;
-        if try_sidecar {
-            let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
-                IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
-            })?;
-            let what = format!("{}.metadata", wheel.filename);
-            let fetched = self
-                .fetch(&Request {
-                    url: &sidecar,
-                    what: &what,
-                    headers: HeaderMap::new(),
-                    limit: MAX_METADATA,
-                    range: false,
-                    to_file: false,
-                })
-                .await?;
-            if fetched.status == 200 {
-                if !advertised {
-                    inner.sidecar_hits.fetch_add(1, Ordering::Relaxed);
-                }
-                let actual = hex(&Sha256::digest(&fetched.body));
-                verify_sha256(
-                    &sidecar,
-                    listed.and_then(|f| f.core_metadata_sha256.as_deref()),
-                    &actual,
-                )?;
-                return Self::metadata_text(&sidecar, &fetched.body);
-            }
-            if !advertised {
-                inner.sidecar_misses.fetch_add(1, Ordering::Relaxed);
-            }
-            tracing::debug!(
-                "{} answered {}; trying range requests",
-                redact(sidecar.as_str()),
-                status_text(fetched.status)
-            );
-        }
-        if let Some(bytes) = self
-            .metadata_by_range(name, &wheel_url, &wheel.filename)
-            .await?
-        {
-            return Self::metadata_text(&wheel_url, &bytes);
-        }
-        tracing::debug!("reading {} in full", redact(wheel_url.as_str()));
-        let (file, len) = self.download(&wheel_url, &wheel.filename, wheel).await?;
-        let project = name.to_string();
-        let bytes = tokio::task::spawn_blocking(move || {
-            let mut file = file;
-            let entries = zip::read_entries(&mut file, len)?;
-            let entry = zip::find_wheel_metadata(&entries, &project)
-                .ok_or_else(|| zip::ZipError::EntryNotFound("*.dist-info/METADATA".into()))?;
-            zip::read_entry(&mut file, entry)
-        })
-        .await
-        .map_err(|e| IndexError::Other(format!("reading a wheel failed: {e}")))?
-        .map_err(|e| {
-            IndexError::Other(format!(
-                "cannot read the wheel {}: {e}",
-                redact(wheel_url.as_str())
-            ))
-        })?;
-        Self::metadata_text(&wheel_url, &bytes)
-    }
-
-    /// Fetches bytes `start..=end` of `url`; `None` when the server does not answer with
-    /// exactly that range.
-    async fn fetch_range(
-        &self,
-        url: &Url,
-        what: &str,
-        range: &str,
-        limit: u64,
-    ) -> Result<Option<(Vec<u8>, u64, u64)>, IndexError> {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("identity"),
-        );
-        if let Ok(v) = HeaderValue::from_str(range) {
-            headers.insert(header::RANGE, v);
-        }
-        let fetched = self
-            .fetch(&Request {
-                url,
-                what,
-                headers,
-                limit,
-                range: true,
-                to_file: false,
-            })
-            .await?;
-        if fetched.status != 206 {
-            tracing::debug!(
-                "{} answered {} to `{range}`",
-                redact(url.as_str()),
-                status_text(fetched.status)
-            );
-            return Ok(None);
-        }
-        let Some((start, end, total)) = fetched
-            .headers
-            .get(header::CONTENT_RANGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_content_range)
-        else {
-            return Ok(None);
-        };
-        if fetched.body.len() as u64 != end - start + 1 {
-            return Ok(None);
-        }
-        Ok(Some((fetched.body, start, total)))
-    }
-
-    /// Reads a wheel's METADATA with range requests; `None` means "download it whole".
-    async fn metadata_by_range(
-        &self,
-        name: &PackageName,
-        url: &Url,
-        filename: &str,
-    ) -> Result<Option<Vec<u8>>, IndexError> {
-        let what = filename;
-        let Some((tail, tail_start, total)) = self
-            .fetch_range(
-                url,
-                what,
-                &format!("bytes=-{}", zip::TAIL_SIZE),
-                zip::TAIL_SIZE,
-            )
-            .await?
-        else {
-            return Ok(None);
-        };
-        if tail_start + tail.len() as u64 != total {
-            return Ok(None);
-        }
-        let fallback = |e: zip::ZipError| {
-            tracing::debug!("range read of {} failed: {e}", redact(url.as_str()));
-        };
-        let cd = match zip::locate_central_directory(&tail, tail_start, total) {
-            Ok(cd) => cd,
-            Err(e) => {
-                fallback(e);
-                return Ok(None);
-            }
-        };
-        let cd_bytes = if cd.offset >= tail_start {
-            let from = usize::try_from(cd.offset - tail_start).unwrap_or(usize::MAX);
-            let to = usize::try_from(cd.offset - tail_start + cd.size).unwrap_or(usize::MAX);
-            match tail.get(from..to) {
-                Some(b) => b.to_vec(),
-                None => return Ok(None),
-            }
-        } else {
-            let end = cd.offset + cd.size - 1;
-            match self
-                .fetch_range(
-                    url,
-                    what,
-                    &format!("bytes={}-{end}", cd.offset),
-                    zip::MAX_CENTRAL_DIRECTORY,
-                )
-                .await?
-            {
-                Some((b, _, _)) => b,
-                None => return Ok(None),
-            }
-        };
-        let entries = match zip::parse_central_directory(&cd_bytes, total) {
-            Ok(e) => e,
-            Err(e) => {
-                fallback(e);
-                return Ok(None);
-            }
-        };
-        let Some(entry) = zip::find_wheel_metadata(&entries, name.as_ref()) else {
-            return Err(IndexError::Other(format!(
-                "the wheel {} has no `.dist-info/METADATA`",
-                redact(url.as_str())
-            )));
-        };
-        if entry.compressed_size > zip::MAX_ENTRY {
-            fallback(zip::ZipError::TooLarge {
-                what: entry.name.clone(),
-                size: entry.compressed_size,
-                limit: zip::MAX_ENTRY,
-            });
-            return Ok(None);
-        }
-        // The local header's name and extra field usually match the central directory's;
-        // ask for some slack so one request nearly always suffices.
-        let slack = 30 + entry.name.len() as u64 + 1024;
-        let start = entry.local_header_offset;
-        let end = (start + slack + entry.compressed_size).min(total) - 1;
-        // The `.dist-info` is usually written last, so the tail often holds it already.
-        let in_tail = start
-            .checked_sub(tail_start)
-            .and_then(|rel| usize::try_from(rel).ok())
-            .and_then(|rel| tail.get(rel..));
-        let chunk = if let Some(chunk) = in_tail {
-            chunk.to_vec()
-        } else {
-            let Some((chunk, _, _)) = self
-                .fetch_range(
-                    url,
-                    what,
-                    &format!("bytes={start}-{end}"),
-                    zip::MAX_ENTRY + slack,
-                )
-                .await?
-            else {
-                return Ok(None);
-            };
-            chunk
-        };
-        let data_offset = match zip::local_data_offset(&chunk, entry) {
-            Ok(o) => o,
-            Err(e) => {
-                fallback(e);
-                return Ok(None);
-            }
-        };
-        let rel = usize::try_from(data_offset - start).unwrap_or(usize::MAX);
-        let data = if let Some(data) = chunk.get(rel..) {
-            if data.len() as u64 >= entry.compressed_size {
-                data.to_vec()
-            } else {
-                let end = data_offset + entry.compressed_size - 1;
-                match self
-                    .fetch_range(
-                        url,
-                        what,
-                        &format!("bytes={data_offset}-{end}"),
-                        zip::MAX_ENTRY,
-                    )
-                    .await?
-                {
-                    Some((b, _, _)) => b,
-                    None => return Ok(None),
-                }
-            }
-        } else {
-            return Ok(None);
-        };
-        match zip::extract(entry, &data) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) => {
-                fallback(e);
-                Ok(None)
-            }
-        }
-    }
-
-    /// Downloads a file to an anonymous temp file, verifying its sha256.
-    async fn download(
-        &self,
-        url: &Url,
-        what: &str,
-        file: &DistFile,
-    ) -> Result<(File, u64), IndexError> {
-        if let Some(size) = file.size.filter(|&s| s > MAX_DOWNLOAD) {
-            return Err(IndexError::Other(format!(
-                "`{}` is {size} bytes, more than the {MAX_DOWNLOAD} pinctl downloads to read metadata",
-                file.filename
-            )));
-        }
-        let fetched = self
-            .fetch(&Request {
-                url,
-                what,
-                headers: HeaderMap::new(),
-                limit: MAX_DOWNLOAD,
-                range: false,
-                to_file: true,
-            })
-            .await?;
-        let Some((handle, actual)) = fetched.file else {
-            return Err(Self::status_error(url, fetched.status));
-        };
-        verify_sha256(url, file.sha256(), &actual)?;
-        Ok((handle, fetched.len))
-    }
-
-    async fn sdist_metadata(
-        &self,
-        name: &PackageName,
-        version: &Version,
-        sdist: &DistFile,
-    ) -> Result<Metadata, IndexError> {
-        let url = Url::parse(&sdist.url).map_err(|e| {
-            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&sdist.url)))
-        })?;
-        let (file, len) = self.download(&url, &sdist.filename, sdist).await?;
-        let is_zip = sdist.filename.to_ascii_lowercase().ends_with(".zip");
-        let files = tokio::task::spawn_blocking(move || {
-            let mut file = file;
-            if is_zip {
-                sdist::read_zip(&mut file, len)
-            } else {
-                sdist::read_tar_gz(std::io::BufReader::new(file))
-            }
-        })
-        .await
-        .map_err(|e| IndexError::Other(format!("reading an sdist failed: {e}")))?
-        .map_err(|e| {
-            IndexError::Other(format!(
-                "cannot read the sdist {}: {e}",
-                redact(url.as_str())
-            ))
-        })?;
-        sdist::static_metadata(&files, name, version).map_err(|reason| IndexError::NeedsBuild {
-            name: name.clone(),
-            version: version.clone(),
-            reason,
-        })
     }
 }
 
@@ -967,6 +664,15 @@ impl PackageIndex for HttpIndex {
     }
 }
 
+/// Runs CPU or disk work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, IndexError> + Send + 'static,
+) -> Result<T, IndexError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| IndexError::Other(format!("a background task failed: {e}")))?
+}
+
 /// Parses a package name for callers holding strings (benchmarks, commands).
 pub fn package_name(s: &str) -> Result<PackageName, IndexError> {
     PackageName::from_str(s)
@@ -976,14 +682,6 @@ pub fn package_name(s: &str) -> Result<PackageName, IndexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn content_range() {
-        assert_eq!(parse_content_range("bytes 10-19/100"), Some((10, 19, 100)));
-        assert_eq!(parse_content_range("bytes 10-19/*"), None);
-        assert_eq!(parse_content_range("bytes 20-10/100"), None);
-        assert_eq!(parse_content_range("bytes 0-100/100"), None);
-    }
 
     #[test]
     fn hash_mismatch_names_url_and_both_hashes() {
@@ -999,33 +697,6 @@ mod tests {
                 && err.contains("`ab`"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn wheel_choice() {
-        let file = |name: &str, kind: FileKind| DistFile {
-            filename: name.into(),
-            url: String::new(),
-            hashes: std::collections::BTreeMap::new(),
-            size: None,
-            upload_time: None,
-            requires_python: None,
-            yanked: None,
-            kind,
-        };
-        let wheel = |p: &str, a: &str, pl: &str| FileKind::Wheel {
-            python_tags: vec![p.into()],
-            abi_tags: vec![a.into()],
-            platform_tags: vec![pl.into()],
-        };
-        let files = vec![
-            file("a.tar.gz", FileKind::Sdist),
-            file("b.whl", wheel("cp312", "cp312", "manylinux_2_17_x86_64")),
-            file("c.whl", wheel("py3", "none", "any")),
-        ];
-        assert_eq!(pick_wheel(&files).unwrap().filename, "c.whl");
-        assert_eq!(pick_wheel(&files[..2]).unwrap().filename, "b.whl");
-        assert!(pick_wheel(&files[..1]).is_none());
     }
 
     #[test]
@@ -1074,7 +745,7 @@ mod tests {
             .metadata(&name, &Version::from_str("5.0").unwrap())
             .await
             .unwrap_err();
-        assert!(err.to_string().contains("django 5.0"), "{err}");
+        assert!(err.to_string().contains("`django 5.0`"), "{err}");
         assert_eq!(index.stats(), RequestStats::default());
     }
 }

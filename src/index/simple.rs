@@ -160,7 +160,8 @@ pub fn html_unescape(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // `;` is ASCII, so its byte position is a char boundary.
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -246,6 +247,24 @@ fn parse_attributes(tag: &str) -> Vec<(String, Option<String>)> {
     attrs
 }
 
+/// The index of the `>` closing the tag opened at `open`, skipping `>` inside quoted
+/// attribute values (some indexes leave `data-requires-python=">=3.8"` unescaped).
+fn tag_end(text: &str, open: usize) -> Option<usize> {
+    let mut quote = None;
+    // Bounded, so a hostile page of unbalanced quotes cannot make parsing quadratic.
+    let rest = text.as_bytes().get(open + 1..).unwrap_or_default();
+    for (i, &b) in rest.iter().enumerate().take(64 * 1024) {
+        match (quote, b) {
+            (None, b'>') => return Some(open + 1 + i),
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            _ => {}
+        }
+    }
+    // Unbalanced quotes: fall back to the first `>`.
+    text[open..].find('>').map(|p| open + p)
+}
+
 /// Parses a `sha256=<hex>` style value (fragments, metadata attributes).
 fn parse_hash(value: &str) -> Option<(String, String)> {
     let (algo, hex) = value.split_once('=')?;
@@ -267,7 +286,7 @@ pub fn parse_html(body: &[u8], page_url: &Url) -> Result<SimplePage, PageError> 
     let lower = text.to_ascii_lowercase();
     let mut pos = 0;
     while let Some(open) = lower[pos..].find('<').map(|p| pos + p) {
-        let Some(close) = lower[open..].find('>').map(|p| open + p) else {
+        let Some(close) = tag_end(&lower, open) else {
             break;
         };
         let tag = &text[open + 1..close];
@@ -503,10 +522,12 @@ mod tests {
 <A HREF='https://files.example.org/foo-2.0-py3-none-any.whl#sha256=ef01' data-yanked="bad &amp; sad" data-dist-info-metadata="sha256=77">foo-2.0-py3-none-any.whl</A>
 <a href="foo-2.0.zip" data-yanked data-core-metadata="true"></a>
 <a href="foo-3.0.tar.gz#md5=123">foo-3.0.tar.gz</a>
+<a href="foo-4.0.tar.gz" data-requires-python=">=3.8">foo-4.0.tar.gz</a>
 <a name="no-href">x</a>
 </body></html>"#;
         let page = parse_html(body, &page_url()).unwrap();
-        assert_eq!(page.files.len(), 4);
+        assert_eq!(page.files.len(), 5);
+        assert_eq!(page.files[4].requires_python.as_deref(), Some(">=3.8"));
         let f0 = &page.files[0];
         assert_eq!(f0.url, "https://example.com/packages/foo-1.0.tar.gz");
         assert_eq!(f0.hashes["sha256"], "abcd");
@@ -522,7 +543,7 @@ mod tests {
         assert!(f2.yanked && f2.yanked_reason.is_none() && f2.core_metadata);
         assert_eq!(page.files[3].hashes["md5"], "123");
         let versions = to_versions(&"foo".parse().unwrap(), &page);
-        assert_eq!(versions.versions.len(), 3);
+        assert_eq!(versions.versions.len(), 4);
     }
 
     #[test]
@@ -532,5 +553,14 @@ mod tests {
             "a & b <>== &bogus; & x"
         );
         assert_eq!(html_unescape("&#xFFFFFFFF;"), "&#xFFFFFFFF;");
+        assert_eq!(html_unescape("&ééééééé;"), "&ééééééé;");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_html_never_panics(text in "(<a href=\"[a-z./#=&;é]{0,12}\"( data-yanked)?>[a-zé&#;x0-9]{0,10}</a>|[<>&;#é\"' a-z=]){0,40}") {
+            let _ = parse_html(text.as_bytes(), &page_url());
+            let _ = html_unescape(&text);
+        }
     }
 }

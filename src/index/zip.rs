@@ -561,4 +561,27 @@ pub(crate) mod tests {
         let cd = locate_central_directory(&out, 0, total).unwrap();
         assert_eq!((cd.offset, cd.size, cd.entries), (cd_offset, cd_size, 1));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_tails_never_panic(tail in proptest::collection::vec(proptest::num::u8::ANY, 0..300), extra in 0u64..1_000_000) {
+            let total = tail.len() as u64 + extra;
+            if let Ok(cd) = locate_central_directory(&tail, extra, total) {
+                proptest::prop_assert!(cd.offset + cd.size <= total);
+                proptest::prop_assert!(cd.size <= MAX_CENTRAL_DIRECTORY);
+            }
+        }
+
+        #[test]
+        fn arbitrary_directories_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400), total in 0u64..u64::MAX) {
+            let mut cd = CENTRAL_SIG.to_le_bytes().to_vec();
+            cd.extend_from_slice(&bytes);
+            if let Ok(entries) = parse_central_directory(&cd, total) {
+                for e in &entries {
+                    let _ = extract(e, &bytes);
+                    let _ = local_data_offset(&bytes, e);
+                }
+            }
+        }
+    }
 }
