@@ -904,3 +904,54 @@ fn without_requires_python_no_python_forks() {
     assert_eq!(pins(&resolution), ["a==1.0"]);
     assert!(resolution.forks.is_empty());
 }
+
+#[test]
+fn newest_python_fork_is_solved_first() {
+    // webapp against PyPI: a marker fork at 3.15 and a Requires-Python fork at 3.11. The
+    // `>=3.15` branch must get the newest `a` (as `>=3.11,<3.15` does), not inherit the
+    // older version the `<3.11` branch needs.
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [("1.0", ">=3.9"), ("2.0", ">=3.11")] {
+        index.add(
+            "a",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    index.simple("c", "1.0", &[]).simple("c", "2.0", &[]);
+    let input = input(
+        &[
+            "a",
+            "c<2 ; python_version < '3.15'",
+            "c>=2 ; python_version >= '3.15'",
+        ],
+        Some(">=3.10"),
+    );
+    let resolution = resolve_ok(&index, &input, &ResolveOptions::default());
+    assert_eq!(
+        pins(&resolution),
+        [
+            "a==1.0 ; python_full_version < '3.11'",
+            "a==2.0 ; python_full_version >= '3.11'",
+            "c==1.0 ; python_full_version < '3.15'",
+            "c==2.0 ; python_full_version >= '3.15'",
+        ]
+    );
+    let forks: Vec<String> = resolution
+        .forks
+        .iter()
+        .filter_map(pep508_rs::MarkerTree::try_to_string)
+        .collect();
+    assert_eq!(
+        forks,
+        [
+            "python_full_version >= '3.15'",
+            "python_full_version >= '3.11' and python_full_version < '3.15'",
+            "python_full_version < '3.11'",
+        ]
+    );
+}

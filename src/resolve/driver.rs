@@ -3,6 +3,7 @@
 //! [`ResolveError`]s. Building the final [`Resolution`] is `graph.rs`'s job.
 
 use std::collections::HashMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use pep440_rs::Version;
@@ -105,6 +106,24 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
     }
 }
 
+/// Takes the pending fork that holds for the highest Python (the most recently queued
+/// among equals). Solving from the newest Python down lets the older-Python forks reuse
+/// the newer versions wherever those still install, instead of the newer-Python forks
+/// inheriting old versions (uv's order as well).
+fn next_fork(pending: &mut Vec<MarkerTree>) -> Option<MarkerTree> {
+    let mut best: Option<(usize, Bound<Version>)> = None;
+    for (i, fork) in pending.iter().enumerate() {
+        let lower = markers::python_lower_bound(fork);
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| markers::cmp_lower_bounds(&lower, b).is_ge())
+        {
+            best = Some((i, lower));
+        }
+    }
+    best.map(|(i, _)| pending.remove(i))
+}
+
 pub(crate) fn resolve_blocking(
     input: &ResolveInput,
     index: Arc<dyn PackageIndex>,
@@ -125,11 +144,15 @@ pub(crate) fn resolve_blocking(
     let mut fork_preferences: HashMap<PackageName, Vec<Version>> = HashMap::new();
     let mut boosted = std::collections::HashSet::new();
     let mut solves = 0;
-    while let Some(fork) = pending.pop() {
+    while let Some(fork) = next_fork(&mut pending) {
         solves += 1;
         if solves > MAX_SOLVES {
             return Err(ResolveError::TooManyForks(MAX_SOLVES));
         }
+        tracing::debug!(
+            "solving the fork `{}`",
+            fork.try_to_string().unwrap_or_default()
+        );
         let provider = Provider::new(
             &fetcher,
             &policy,
@@ -183,7 +206,14 @@ pub(crate) fn resolve_blocking(
                 | PubGrubError::ErrorRetrievingDependencies { source, .. },
             ) => match source {
                 ProviderError::Fork(forks) => {
-                    tracing::debug!("forking into {} branches", forks.len());
+                    tracing::debug!(
+                        "forking into {}",
+                        forks
+                            .iter()
+                            .map(|f| format!("`{}`", f.try_to_string().unwrap_or_default()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
                     pending.extend(forks.into_iter().rev());
                 }
                 ProviderError::Restart(name) => {

@@ -117,6 +117,48 @@ pub(crate) fn requires_python_lower_marker(
     }
 }
 
+/// The lowest Python a marker can hold for (`Unbounded` when it holds for every old Python
+/// or does not mention the Python version). Orders forks: the highest Python goes first.
+pub(crate) fn python_lower_bound(marker: &MarkerTree) -> Bound<Version> {
+    if marker.is_false() {
+        return Bound::Unbounded;
+    }
+    let mut union = Range::empty();
+    for conjunction in marker.to_dnf() {
+        let mut range = Range::full();
+        for expression in conjunction {
+            if let MarkerExpression::Version {
+                key: MarkerValueVersion::PythonFullVersion | MarkerValueVersion::PythonVersion,
+                specifier,
+            } = &expression
+            {
+                range = range.intersection(&specifier_range(specifier));
+            }
+        }
+        union = union.union(&range);
+    }
+    match union.bounding_range() {
+        Some((lower, _)) => lower.cloned(),
+        None => Bound::Unbounded,
+    }
+}
+
+/// Orders lower bounds: `Unbounded` lowest, then by version, `Excluded(v)` above `Included(v)`.
+pub(crate) fn cmp_lower_bounds(a: &Bound<Version>, b: &Bound<Version>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Bound::Unbounded, Bound::Unbounded) => Ordering::Equal,
+        (Bound::Unbounded, _) => Ordering::Less,
+        (_, Bound::Unbounded) => Ordering::Greater,
+        (Bound::Included(x) | Bound::Excluded(x), Bound::Included(y) | Bound::Excluded(y)) => {
+            x.cmp(y).then_with(|| {
+                let rank = |b: &Bound<Version>| u8::from(matches!(b, Bound::Excluded(_)));
+                rank(a).cmp(&rank(b))
+            })
+        }
+    }
+}
+
 /// The bounds of a requires-python specifier set, for `simplify_python_versions`.
 pub(crate) fn python_bounds(
     requires_python: Option<&VersionSpecifiers>,
@@ -332,5 +374,26 @@ mod tests {
             MarkerTree::from_str("python_full_version >= '3.10'").unwrap()
         );
         assert!(requires_python_lower_marker(Some(&specs("<=3.8"))).is_none());
+    }
+
+    #[test]
+    fn python_lower_bounds_order_forks() {
+        let lower = |m: &str| python_lower_bound(&MarkerTree::from_str(m).unwrap());
+        assert_eq!(
+            lower("python_full_version >= '3.15'"),
+            Bound::Included(v("3.15"))
+        );
+        assert_eq!(
+            lower("python_full_version >= '3.11' and python_full_version < '3.15'"),
+            Bound::Included(v("3.11"))
+        );
+        assert_eq!(lower("python_full_version < '3.11'"), Bound::Unbounded);
+        assert_eq!(lower("sys_platform == 'linux'"), Bound::Unbounded);
+        assert_eq!(
+            lower("python_full_version >= '3.12' or python_full_version == '3.10.1'"),
+            Bound::Included(v("3.10.1"))
+        );
+        assert!(cmp_lower_bounds(&Bound::Excluded(v("3.9")), &Bound::Included(v("3.9"))).is_gt());
+        assert!(cmp_lower_bounds(&Bound::Unbounded, &Bound::Included(v("3.0"))).is_lt());
     }
 }
