@@ -955,3 +955,76 @@ fn newest_python_fork_is_solved_first() {
         ]
     );
 }
+
+#[test]
+fn requires_python_exclusions_fork() {
+    // cryptography 50.0.2 says `>=3.9, !=3.9.0, !=3.9.1`: it must not be locked for those
+    // two Pythons, which get the newest version that installs there.
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [("47.0.0", ">=3.8"), ("50.0.2", ">=3.9, !=3.9.0, !=3.9.1")] {
+        index.add(
+            "cryptography",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    let resolution = resolve_ok(
+        &index,
+        &input(&["cryptography"], Some(">=3.9")),
+        &ResolveOptions::default(),
+    );
+    let by_version: BTreeMap<String, pep508_rs::MarkerTree> = resolution
+        .packages
+        .iter()
+        .map(|p| {
+            (
+                p.version.to_string(),
+                p.needed_by[&Scope::Production].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_version.keys().collect::<Vec<_>>(),
+        ["47.0.0", "50.0.2"],
+        "{:?}",
+        pins(&resolution)
+    );
+    let python = |py: &str| {
+        pep508_rs::MarkerTree::from_str(&format!("python_full_version == '{py}'")).unwrap()
+    };
+    for (py, want) in [
+        ("3.9.0", "47.0.0"),
+        ("3.9.1", "47.0.0"),
+        ("3.9.2", "50.0.2"),
+        ("3.13.1", "50.0.2"),
+    ] {
+        let got: Vec<&String> = by_version
+            .iter()
+            .filter(|(_, marker)| !marker.is_disjoint(&python(py)))
+            .map(|(version, _)| version)
+            .collect();
+        assert_eq!(got, [want], "Python {py}: {:?}", pins(&resolution));
+    }
+    // An upper bound alone never splits the lock (uv and pip ignore it too).
+    let mut index = IndexBuilder::default();
+    index.add(
+        "old",
+        "1.0",
+        &VersionSpec {
+            requires_python: Some(">=3.8,<3.11"),
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    let resolution = resolve_ok(
+        &index,
+        &input(&["old"], Some(">=3.9")),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(pins(&resolution), ["old==1.0"]);
+    assert!(resolution.forks.is_empty());
+}

@@ -23,7 +23,7 @@ use crate::project::Scope;
 
 use super::fetch::Fetcher;
 use super::markers::{
-    Range, and, overlaps, requires_python_lower_marker, restrict_extras, specifiers_range,
+    Range, and, overlaps, requires_python_fit_marker, restrict_extras, specifiers_range,
 };
 
 /// A node of the solver's graph.
@@ -203,16 +203,16 @@ impl<'a> Provider<'a> {
         if !self.policy.python_known {
             return PythonFit::All;
         }
-        let Some(lower) = requires_python_lower_marker(requires_python) else {
+        let Some(fit) = requires_python_fit_marker(requires_python) else {
             return PythonFit::All;
         };
-        if !overlaps(&self.fork, &lower) {
+        if !overlaps(&self.fork, &fit) {
             return PythonFit::None;
         }
-        if !overlaps(&self.fork, &lower.negate()) {
+        if !overlaps(&self.fork, &fit.negate()) {
             return PythonFit::All;
         }
-        PythonFit::Part(lower)
+        PythonFit::Part(fit)
     }
 
     fn choose(
@@ -297,11 +297,11 @@ impl<'a> Provider<'a> {
                         self.skip(name, v, Skip::RequiresPython(rp.clone()));
                     }
                 }
-                PythonFit::Part(lower) => {
+                PythonFit::Part(fit) => {
                     if self.allow_forks {
-                        let upper = and(&self.fork, &lower);
-                        let rest = and(&self.fork, &lower.negate());
-                        return Err(ProviderError::Fork(vec![upper, rest]));
+                        let fits = and(&self.fork, &fit);
+                        let rest = and(&self.fork, &fit.negate());
+                        return Err(ProviderError::Fork(vec![fits, rest]));
                     }
                     if let Some(rp) = files.requires_python() {
                         self.skip(name, v, Skip::RequiresPython(rp.clone()));
