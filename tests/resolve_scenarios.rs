@@ -650,7 +650,7 @@ fn yanked_only_when_pinned_exactly() {
     let (text, hints) = explanation(&index, &input(&["a>1"], None));
     assert_eq!(
         text,
-        "Because there is no usable version of a>1 and your project depends on a>1, your project's requirements cannot be satisfied."
+        "Your project depends on a>1, but no release of a in that range can be used (2.0.0 is yanked)."
     );
     assert_eq!(
         hints,
@@ -758,12 +758,33 @@ fn conflict_explanations_read_as_english() {
             ..VersionSpec::default()
         },
     );
+    // No release in range at all, directly and through a dependency.
+    index
+        .simple("mypy", "0.961", &[])
+        .simple("mypy", "0.971", &[])
+        .simple("f", "1.0", &["mypy>=0.970,<0.971"])
+        .simple("f", "2.0", &["mypy>=0.970,<0.971"]);
+    index.simple("g", "1.0", &["c>=5"]);
+    // A release in range that nothing can install (a wheel for IronPython only).
+    index.add(
+        "h",
+        "1.0",
+        &VersionSpec {
+            wheel_tags: vec!["ip27-none-any"],
+            ..VersionSpec::default()
+        },
+    );
     let mut report = String::new();
     for (requires, rp) in [
         (vec!["a", "b"], None),
         (vec!["d>=2"], Some(">=3.12")),
         (vec!["e[fast]", "a"], None),
         (vec!["nope>=1"], None),
+        (vec!["mypy>=0.970,<0.971"], None),
+        (vec!["f"], None),
+        (vec!["g"], None),
+        (vec!["h"], None),
+        (vec!["mypy>=2"], None),
     ] {
         let (text, hints) = explanation(&index, &input(&requires, rp));
         let _ = writeln!(report, "# {}\n{text}", requires.join(", "));
@@ -1027,4 +1048,40 @@ fn requires_python_exclusions_fork() {
     );
     assert_eq!(pins(&resolution), ["old==1.0"]);
     assert!(resolution.forks.is_empty());
+}
+
+#[test]
+fn no_release_in_range_is_told_apart_from_unusable_releases() {
+    // seed-poetry: Poetry's `mypy = "^0.970"` is `>=0.970,<0.971`, and mypy skipped 0.970.
+    let mut index = IndexBuilder::default();
+    index
+        .simple("mypy", "0.961", &[])
+        .simple("mypy", "0.971", &[])
+        .simple("mypy", "0.981", &[]);
+    let (text, hints) = explanation(&index, &input(&["mypy>=0.970,<0.971"], Some(">=3.9")));
+    assert_eq!(
+        text,
+        "Your project depends on mypy>=0.970,<0.971, but no release of mypy is in that range."
+    );
+    assert_eq!(hints, ["the nearest releases of mypy are 0.961 and 0.971"]);
+
+    // Releases in range that cannot be used say why instead.
+    index.add(
+        "mypy",
+        "0.970",
+        &VersionSpec {
+            yanked: true,
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    let (text, hints) = explanation(&index, &input(&["mypy>=0.970,<0.971"], Some(">=3.9")));
+    assert_eq!(
+        text,
+        "Your project depends on mypy>=0.970,<0.971, but no release of mypy in that range can be used (0.970 is yanked)."
+    );
+    assert_eq!(
+        hints,
+        ["mypy==0.970 matches but was yanked; pin it exactly (mypy==0.970) to use it anyway"]
+    );
 }

@@ -106,6 +106,34 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
     }
 }
 
+/// Every release of the packages whose ranges came up empty in a failed solve (already
+/// fetched: the solver asked for them).
+fn releases_of(
+    tree: &pubgrub::DerivationTree<Pkg, markers::Range, String>,
+    fetcher: &Arc<Fetcher>,
+) -> report::Releases {
+    let mut empty = Vec::new();
+    report::empty_ranges(tree, &mut empty);
+    let mut releases = report::Releases::new();
+    for (pkg, _) in empty {
+        let Some(name) = pkg.name() else { continue };
+        if releases.contains_key(name) {
+            continue;
+        }
+        if let Ok(versions) = fetcher.versions(name) {
+            releases.insert(
+                name.clone(),
+                versions
+                    .versions
+                    .iter()
+                    .map(|(v, files)| (v.clone(), files.yanked().is_some()))
+                    .collect(),
+            );
+        }
+    }
+    releases
+}
+
 /// Takes the pending fork that holds for the highest Python (the most recently queued
 /// among equals). Solving from the newest Python down lets the older-Python forks reuse
 /// the newer versions wherever those still install, instead of the newer-Python forks
@@ -182,8 +210,12 @@ pub(crate) fn resolve_blocking(
             }
             Err(PubGrubError::NoSolution(tree)) => {
                 let not_found = provider.not_found.borrow();
+                let skipped = provider.skipped.borrow();
+                let releases = releases_of(&tree, &fetcher);
                 let formatter = report::Formatter {
                     not_found: &not_found,
+                    releases: &releases,
+                    skipped: &skipped,
                 };
                 let mut explanation = report::explain(&tree, &formatter);
                 if fork != base {
@@ -195,8 +227,9 @@ pub(crate) fn resolve_blocking(
                 }
                 let hints = report::hints(
                     &tree,
-                    &provider.skipped.borrow(),
+                    &skipped,
                     &not_found,
+                    &releases,
                     input.requires_python.as_ref(),
                 );
                 return Err(ResolveError::NoSolution { explanation, hints });
