@@ -1085,3 +1085,56 @@ fn no_release_in_range_is_told_apart_from_unusable_releases() {
         ["mypy==0.970 matches but was yanked; pin it exactly (mypy==0.970) to use it anyway"]
     );
 }
+
+#[test]
+fn relocking_with_the_lock_as_preferences_changes_nothing() {
+    // A forked lock fed back as preferences must give the same forks: a preferred version
+    // that fits only part of the Pythons splits the resolution like a fresh pick does,
+    // instead of the older version that fits everywhere winning.
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [
+        ("43.0.3", ">=3.7"),
+        ("47.0.0", ">=3.8, !=3.9.0, !=3.9.1"),
+        ("50.0.2", ">=3.9, !=3.9.0, !=3.9.1"),
+    ] {
+        index.add(
+            "cryptography",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    for (version, rp) in [("1.0", ">=3.9"), ("2.0", ">=3.11")] {
+        index.add(
+            "a",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    let input = input(&["cryptography", "a"], Some(">=3.9"));
+    let first = resolve_ok(&index, &input, &ResolveOptions::default());
+    assert_eq!(first.packages.len(), 4, "{:?}", pins(&first));
+    let mut preferences: BTreeMap<PackageName, Vec<Version>> = BTreeMap::new();
+    for p in &first.packages {
+        preferences
+            .entry(p.name.clone())
+            .or_default()
+            .push(p.version.clone());
+    }
+    let again = resolve_ok(
+        &index,
+        &input,
+        &ResolveOptions {
+            preferences,
+            ..ResolveOptions::default()
+        },
+    );
+    assert_eq!(pins(&again), pins(&first));
+}

@@ -87,7 +87,13 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
             Upgrade::All => false,
             Upgrade::Packages(names) => !names.contains(*name),
         })
-        .map(|(name, versions)| (name.clone(), versions.clone()))
+        .map(|(name, versions)| {
+            // Oldest first: the provider tries them newest first.
+            let mut versions = versions.clone();
+            versions.sort();
+            versions.dedup();
+            (name.clone(), versions)
+        })
         .collect();
     let lowest = match options.resolution {
         ResolutionStrategy::Highest => None,

@@ -246,7 +246,8 @@ impl<'a> Provider<'a> {
             });
 
         // Preferred versions first: the base's choice (for `name[extra]`), earlier forks,
-        // then the lock. They never trigger a fork.
+        // then the lock. One that fits only part of the fork's Pythons splits it as a
+        // fresh pick would (so a re-lock finds the forks of the lock it starts from).
         let mut preferred: Vec<&Version> = Vec::new();
         let chosen = self.chosen.borrow().get(name).cloned();
         if extra && let Some(v) = &chosen {
@@ -268,8 +269,14 @@ impl<'a> Provider<'a> {
             if files.yanked().is_some() && !self.is_exact_pin(name, v) {
                 continue;
             }
-            if matches!(self.python_fit(files.requires_python()), PythonFit::All) {
-                return Ok(Some(v.clone()));
+            match self.python_fit(files.requires_python()) {
+                PythonFit::All => return Ok(Some(v.clone())),
+                PythonFit::Part(fit) if self.allow_forks => {
+                    let fits = and(&self.fork, &fit);
+                    let rest = and(&self.fork, &fit.negate());
+                    return Err(ProviderError::Fork(vec![fits, rest]));
+                }
+                PythonFit::Part(_) | PythonFit::None => {}
             }
         }
 
