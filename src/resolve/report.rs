@@ -2,8 +2,11 @@
 //!
 //! Formats pubgrub's derivation tree without solver internals: the root is "your
 //! project", version sets are PEP 440 (`a>=2,<3`, `a==1.0.0`, "any version of a"), and
-//! `a[x]` stands for "a with extra x". Hints come from what the provider passed over
-//! (pre-releases, yanked versions, Requires-Python, missing packages).
+//! `a[x]` stands for "a with extra x". A range that came up empty says whether no release
+//! is in it at all or which releases are in it and why none can be used (yanked,
+//! pre-release, Requires-Python, no installable files). Hints come from what the provider
+//! passed over and from the index's release list (the nearest releases around a range
+//! that holds none).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
