@@ -1,7 +1,7 @@
 //! The fork loop: runs pubgrub once per marker fork on the blocking thread (the fork for
 //! the newest Pythons first), carries the versions chosen by earlier forks into later
-//! ones, and turns solver failures into
-//! [`ResolveError`]s. Building the final [`Resolution`] is `graph.rs`'s job.
+//! ones, and turns solver failures into [`ResolveError`]s. Building the final
+//! [`Resolution`] is `graph.rs`'s job.
 
 use std::collections::HashMap;
 use std::ops::Bound;
