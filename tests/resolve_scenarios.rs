@@ -1138,3 +1138,31 @@ fn relocking_with_the_lock_as_preferences_changes_nothing() {
     );
     assert_eq!(pins(&again), pins(&first));
 }
+
+#[test]
+fn requires_python_exclusion_without_an_older_release_fails_clearly() {
+    let mut index = IndexBuilder::default();
+    index.add(
+        "cryptography",
+        "50.0.2",
+        &VersionSpec {
+            requires_python: Some(">=3.9, !=3.9.0, !=3.9.1"),
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    // The fork of the two excluded Pythons has nothing; the hint shows the requires-python
+    // that avoids them.
+    let (text, hints) = explanation(&index, &input(&["cryptography"], Some(">=3.9")));
+    assert_eq!(
+        text,
+        "For environments where `python_full_version <= '3.9' or python_full_version == '3.9.1'`:\n\
+         Your project depends on cryptography, but no release of cryptography can be used (50.0.2 requires Python >=3.9, !=3.9.0, !=3.9.1)."
+    );
+    assert_eq!(
+        hints,
+        [
+            "cryptography 50.0.2 requires Python >=3.9, !=3.9.0, !=3.9.1 but the project supports >=3.9: narrow requires-python (for example `requires-python = \">=3.9, !=3.9.0, !=3.9.1\"`) or require an older cryptography"
+        ]
+    );
+}

@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
-use pep440_rs::{Version, VersionSpecifiers};
+use pep440_rs::{Operator, Version, VersionSpecifier, VersionSpecifiers};
 use pep508_rs::PackageName;
 use pubgrub::{
     DefaultStringReporter, DerivationTree, Derived, External, Map, ReportFormatter, Reporter, Term,
 };
 
-use super::markers::{Range, range_to_pep440};
+use super::markers::{Range, range_to_pep440, specifier_range, specifiers_range};
 use super::provider::{Pkg, Skip};
 
 /// Every release the index lists for a package, with whether it was yanked.
@@ -517,7 +517,7 @@ pub(crate) fn hints(
                 requires_python.map_or_else(|| "any Python".to_string(), |s| format!("{s}"));
             hints.insert(format!(
                 "{name} {v} requires Python {rp} but the project supports {project}: narrow requires-python (for example `{}`) or require an older {name}",
-                lower_bound_spec(rp)
+                suggested_requires_python(requires_python, rp)
             ));
         }
     }
@@ -567,8 +567,67 @@ fn nearest_releases(
     }
 }
 
-fn lower_bound_spec(rp: &VersionSpecifiers) -> String {
-    rp.iter()
-        .find(|s| s.has_lower_bound() || s.operator().to_string().starts_with('>'))
-        .map_or_else(|| rp.to_string(), |s| format!("requires-python = \"{s}\""))
+/// A requires-python that avoids what `rp` rules out: the higher of the two lower bounds,
+/// the project's other clauses, and `rp`'s exclusions that fall in the project's range.
+fn suggested_requires_python(
+    project: Option<&VersionSpecifiers>,
+    rp: &VersionSpecifiers,
+) -> String {
+    let is_lower = |s: &VersionSpecifier| {
+        matches!(
+            s.operator(),
+            Operator::GreaterThanEqual | Operator::GreaterThan | Operator::TildeEqual
+        )
+    };
+    let project_specs: Vec<&VersionSpecifier> =
+        project.into_iter().flat_map(|p| p.iter()).collect();
+    let project_lower = project_specs.iter().find(|s| is_lower(s)).copied();
+    let package_lower = rp.iter().find(|s| is_lower(s));
+    let lower = match (project_lower, package_lower) {
+        (Some(p), Some(q)) if q.version() > p.version() => Some(q),
+        (Some(p), _) => Some(p),
+        (None, q) => q,
+    };
+    let project_range = specifiers_range(project);
+    let mut clauses: Vec<String> = lower.iter().map(ToString::to_string).collect();
+    clauses.extend(
+        project_specs
+            .iter()
+            .filter(|s| !is_lower(s))
+            .map(ToString::to_string),
+    );
+    clauses.extend(
+        rp.iter()
+            .filter(|s| matches!(s.operator(), Operator::NotEqual | Operator::NotEqualStar))
+            .filter(|s| !specifier_range(s).complement().is_disjoint(&project_range))
+            .map(ToString::to_string),
+    );
+    clauses.dedup();
+    format!("requires-python = \"{}\"", clauses.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn specs(s: &str) -> VersionSpecifiers {
+        VersionSpecifiers::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn suggested_requires_python_keeps_the_project_and_adds_what_is_missing() {
+        let suggest =
+            |project: &str, rp: &str| suggested_requires_python(Some(&specs(project)), &specs(rp));
+        assert_eq!(suggest(">=3.12", ">=3.13"), "requires-python = \">=3.13\"");
+        assert_eq!(
+            suggest(">=3.9,<3.14", ">=3.10, !=3.0.*, !=3.1.*"),
+            "requires-python = \">=3.10, <3.14\""
+        );
+        assert_eq!(
+            suggest(">=3.9", ">=3.7, !=3.9.0, !=3.9.1"),
+            "requires-python = \">=3.9, !=3.9.0, !=3.9.1\""
+        );
+    }
 }
