@@ -650,7 +650,7 @@ fn yanked_only_when_pinned_exactly() {
     let (text, hints) = explanation(&index, &input(&["a>1"], None));
     assert_eq!(
         text,
-        "Because there is no usable version of a>1 and your project depends on a>1, your project's requirements cannot be satisfied."
+        "Your project depends on a>1, but no release of a in that range can be used (2.0.0 is yanked)."
     );
     assert_eq!(
         hints,
@@ -758,12 +758,33 @@ fn conflict_explanations_read_as_english() {
             ..VersionSpec::default()
         },
     );
+    // No release in range at all, directly and through a dependency.
+    index
+        .simple("mypy", "0.961", &[])
+        .simple("mypy", "0.971", &[])
+        .simple("f", "1.0", &["mypy>=0.970,<0.971"])
+        .simple("f", "2.0", &["mypy>=0.970,<0.971"]);
+    index.simple("g", "1.0", &["c>=5"]);
+    // A release in range that nothing can install (a wheel for IronPython only).
+    index.add(
+        "h",
+        "1.0",
+        &VersionSpec {
+            wheel_tags: vec!["ip27-none-any"],
+            ..VersionSpec::default()
+        },
+    );
     let mut report = String::new();
     for (requires, rp) in [
         (vec!["a", "b"], None),
         (vec!["d>=2"], Some(">=3.12")),
         (vec!["e[fast]", "a"], None),
         (vec!["nope>=1"], None),
+        (vec!["mypy>=0.970,<0.971"], None),
+        (vec!["f"], None),
+        (vec!["g"], None),
+        (vec!["h"], None),
+        (vec!["mypy>=2"], None),
     ] {
         let (text, hints) = explanation(&index, &input(&requires, rp));
         let _ = writeln!(report, "# {}\n{text}", requires.join(", "));
@@ -903,4 +924,245 @@ fn without_requires_python_no_python_forks() {
     let resolution = resolve_ok(&index, &input(&["a"], None), &ResolveOptions::default());
     assert_eq!(pins(&resolution), ["a==1.0"]);
     assert!(resolution.forks.is_empty());
+}
+
+#[test]
+fn newest_python_fork_is_solved_first() {
+    // webapp against PyPI: a marker fork at 3.15 and a Requires-Python fork at 3.11. The
+    // `>=3.15` branch must get the newest `a` (as `>=3.11,<3.15` does), not inherit the
+    // older version the `<3.11` branch needs.
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [("1.0", ">=3.9"), ("2.0", ">=3.11")] {
+        index.add(
+            "a",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    index.simple("c", "1.0", &[]).simple("c", "2.0", &[]);
+    let input = input(
+        &[
+            "a",
+            "c<2 ; python_version < '3.15'",
+            "c>=2 ; python_version >= '3.15'",
+        ],
+        Some(">=3.10"),
+    );
+    let resolution = resolve_ok(&index, &input, &ResolveOptions::default());
+    assert_eq!(
+        pins(&resolution),
+        [
+            "a==1.0 ; python_full_version < '3.11'",
+            "a==2.0 ; python_full_version >= '3.11'",
+            "c==1.0 ; python_full_version < '3.15'",
+            "c==2.0 ; python_full_version >= '3.15'",
+        ]
+    );
+    let forks: Vec<String> = resolution
+        .forks
+        .iter()
+        .filter_map(pep508_rs::MarkerTree::try_to_string)
+        .collect();
+    assert_eq!(
+        forks,
+        [
+            "python_full_version >= '3.15'",
+            "python_full_version >= '3.11' and python_full_version < '3.15'",
+            "python_full_version < '3.11'",
+        ]
+    );
+}
+
+#[test]
+fn requires_python_exclusions_fork() {
+    // cryptography 50.0.2 says `>=3.9, !=3.9.0, !=3.9.1`: it must not be locked for those
+    // two Pythons, which get the newest version that installs there.
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [("47.0.0", ">=3.8"), ("50.0.2", ">=3.9, !=3.9.0, !=3.9.1")] {
+        index.add(
+            "cryptography",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    let resolution = resolve_ok(
+        &index,
+        &input(&["cryptography"], Some(">=3.9")),
+        &ResolveOptions::default(),
+    );
+    let by_version: BTreeMap<String, pep508_rs::MarkerTree> = resolution
+        .packages
+        .iter()
+        .map(|p| {
+            (
+                p.version.to_string(),
+                p.needed_by[&Scope::Production].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_version.keys().collect::<Vec<_>>(),
+        ["47.0.0", "50.0.2"],
+        "{:?}",
+        pins(&resolution)
+    );
+    let python = |py: &str| {
+        pep508_rs::MarkerTree::from_str(&format!("python_full_version == '{py}'")).unwrap()
+    };
+    for (py, want) in [
+        ("3.9.0", "47.0.0"),
+        ("3.9.1", "47.0.0"),
+        ("3.9.2", "50.0.2"),
+        ("3.13.1", "50.0.2"),
+    ] {
+        let got: Vec<&String> = by_version
+            .iter()
+            .filter(|(_, marker)| !marker.is_disjoint(&python(py)))
+            .map(|(version, _)| version)
+            .collect();
+        assert_eq!(got, [want], "Python {py}: {:?}", pins(&resolution));
+    }
+    // An upper bound alone never splits the lock (uv and pip ignore it too).
+    let mut index = IndexBuilder::default();
+    index.add(
+        "old",
+        "1.0",
+        &VersionSpec {
+            requires_python: Some(">=3.8,<3.11"),
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    let resolution = resolve_ok(
+        &index,
+        &input(&["old"], Some(">=3.9")),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(pins(&resolution), ["old==1.0"]);
+    assert!(resolution.forks.is_empty());
+}
+
+#[test]
+fn no_release_in_range_is_told_apart_from_unusable_releases() {
+    // seed-poetry: Poetry's `mypy = "^0.970"` is `>=0.970,<0.971`, and mypy skipped 0.970.
+    let mut index = IndexBuilder::default();
+    index
+        .simple("mypy", "0.961", &[])
+        .simple("mypy", "0.971", &[])
+        .simple("mypy", "0.981", &[]);
+    let (text, hints) = explanation(&index, &input(&["mypy>=0.970,<0.971"], Some(">=3.9")));
+    assert_eq!(
+        text,
+        "Your project depends on mypy>=0.970,<0.971, but no release of mypy is in that range."
+    );
+    assert_eq!(hints, ["the nearest releases of mypy are 0.961 and 0.971"]);
+
+    // Releases in range that cannot be used say why instead.
+    index.add(
+        "mypy",
+        "0.970",
+        &VersionSpec {
+            yanked: true,
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    let (text, hints) = explanation(&index, &input(&["mypy>=0.970,<0.971"], Some(">=3.9")));
+    assert_eq!(
+        text,
+        "Your project depends on mypy>=0.970,<0.971, but no release of mypy in that range can be used (0.970 is yanked)."
+    );
+    assert_eq!(
+        hints,
+        ["mypy==0.970 matches but was yanked; pin it exactly (mypy==0.970) to use it anyway"]
+    );
+}
+
+#[test]
+fn relocking_with_the_lock_as_preferences_changes_nothing() {
+    // A forked lock fed back as preferences must give the same forks: a preferred version
+    // that fits only part of the Pythons splits the resolution like a fresh pick does,
+    // instead of the older version that fits everywhere winning.
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [
+        ("43.0.3", ">=3.7"),
+        ("47.0.0", ">=3.8, !=3.9.0, !=3.9.1"),
+        ("50.0.2", ">=3.9, !=3.9.0, !=3.9.1"),
+    ] {
+        index.add(
+            "cryptography",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    for (version, rp) in [("1.0", ">=3.9"), ("2.0", ">=3.11")] {
+        index.add(
+            "a",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    let input = input(&["cryptography", "a"], Some(">=3.9"));
+    let first = resolve_ok(&index, &input, &ResolveOptions::default());
+    assert_eq!(first.packages.len(), 4, "{:?}", pins(&first));
+    let mut preferences: BTreeMap<PackageName, Vec<Version>> = BTreeMap::new();
+    for p in &first.packages {
+        preferences
+            .entry(p.name.clone())
+            .or_default()
+            .push(p.version.clone());
+    }
+    let again = resolve_ok(
+        &index,
+        &input,
+        &ResolveOptions {
+            preferences,
+            ..ResolveOptions::default()
+        },
+    );
+    assert_eq!(pins(&again), pins(&first));
+}
+
+#[test]
+fn requires_python_exclusion_without_an_older_release_fails_clearly() {
+    let mut index = IndexBuilder::default();
+    index.add(
+        "cryptography",
+        "50.0.2",
+        &VersionSpec {
+            requires_python: Some(">=3.9, !=3.9.0, !=3.9.1"),
+            sdist: true,
+            ..VersionSpec::default()
+        },
+    );
+    // The fork of the two excluded Pythons has nothing; the hint shows the requires-python
+    // that avoids them.
+    let (text, hints) = explanation(&index, &input(&["cryptography"], Some(">=3.9")));
+    assert_eq!(
+        text,
+        "For environments where `python_full_version <= '3.9' or python_full_version == '3.9.1'`:\n\
+         Your project depends on cryptography, but no release of cryptography can be used (50.0.2 requires Python >=3.9, !=3.9.0, !=3.9.1)."
+    );
+    assert_eq!(
+        hints,
+        [
+            "cryptography 50.0.2 requires Python >=3.9, !=3.9.0, !=3.9.1 but the project supports >=3.9: narrow requires-python (for example `requires-python = \">=3.9, !=3.9.0, !=3.9.1\"`) or require an older cryptography"
+        ]
+    );
 }

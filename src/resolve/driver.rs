@@ -1,8 +1,10 @@
-//! The fork loop: runs pubgrub once per marker fork on the blocking thread, carries the
-//! versions chosen by earlier forks into later ones, and turns solver failures into
-//! [`ResolveError`]s. Building the final [`Resolution`] is `graph.rs`'s job.
+//! The fork loop: runs pubgrub once per marker fork on the blocking thread (the fork for
+//! the newest Pythons first), carries the versions chosen by earlier forks into later
+//! ones, and turns solver failures into [`ResolveError`]s. Building the final
+//! [`Resolution`] is `graph.rs`'s job.
 
 use std::collections::HashMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use pep440_rs::Version;
@@ -86,7 +88,13 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
             Upgrade::All => false,
             Upgrade::Packages(names) => !names.contains(*name),
         })
-        .map(|(name, versions)| (name.clone(), versions.clone()))
+        .map(|(name, versions)| {
+            // Oldest first: the provider tries them newest first.
+            let mut versions = versions.clone();
+            versions.sort();
+            versions.dedup();
+            (name.clone(), versions)
+        })
         .collect();
     let lowest = match options.resolution {
         ResolutionStrategy::Highest => None,
@@ -103,6 +111,52 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
         exact_pins: pins,
         lock_preferences,
     }
+}
+
+/// Every release of the packages whose ranges came up empty in a failed solve (already
+/// fetched: the solver asked for them).
+fn releases_of(
+    tree: &pubgrub::DerivationTree<Pkg, markers::Range, String>,
+    fetcher: &Arc<Fetcher>,
+) -> report::Releases {
+    let mut empty = Vec::new();
+    report::empty_ranges(tree, &mut empty);
+    let mut releases = report::Releases::new();
+    for (pkg, _) in empty {
+        let Some(name) = pkg.name() else { continue };
+        if releases.contains_key(name) {
+            continue;
+        }
+        if let Ok(versions) = fetcher.versions(name) {
+            releases.insert(
+                name.clone(),
+                versions
+                    .versions
+                    .iter()
+                    .map(|(v, files)| (v.clone(), files.yanked().is_some()))
+                    .collect(),
+            );
+        }
+    }
+    releases
+}
+
+/// Takes the pending fork that holds for the highest Python (the most recently queued
+/// among equals). Solving from the newest Python down lets the older-Python forks reuse
+/// the newer versions wherever those still install, instead of the newer-Python forks
+/// inheriting old versions (uv's order as well).
+fn next_fork(pending: &mut Vec<MarkerTree>) -> Option<MarkerTree> {
+    let mut best: Option<(usize, Bound<Version>)> = None;
+    for (i, fork) in pending.iter().enumerate() {
+        let lower = markers::python_lower_bound(fork);
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| markers::cmp_lower_bounds(&lower, b).is_ge())
+        {
+            best = Some((i, lower));
+        }
+    }
+    best.map(|(i, _)| pending.remove(i))
 }
 
 pub(crate) fn resolve_blocking(
@@ -125,11 +179,15 @@ pub(crate) fn resolve_blocking(
     let mut fork_preferences: HashMap<PackageName, Vec<Version>> = HashMap::new();
     let mut boosted = std::collections::HashSet::new();
     let mut solves = 0;
-    while let Some(fork) = pending.pop() {
+    while let Some(fork) = next_fork(&mut pending) {
         solves += 1;
         if solves > MAX_SOLVES {
             return Err(ResolveError::TooManyForks(MAX_SOLVES));
         }
+        tracing::debug!(
+            "solving the fork `{}`",
+            fork.try_to_string().unwrap_or_default()
+        );
         let provider = Provider::new(
             &fetcher,
             &policy,
@@ -159,8 +217,12 @@ pub(crate) fn resolve_blocking(
             }
             Err(PubGrubError::NoSolution(tree)) => {
                 let not_found = provider.not_found.borrow();
+                let skipped = provider.skipped.borrow();
+                let releases = releases_of(&tree, &fetcher);
                 let formatter = report::Formatter {
                     not_found: &not_found,
+                    releases: &releases,
+                    skipped: &skipped,
                 };
                 let mut explanation = report::explain(&tree, &formatter);
                 if fork != base {
@@ -172,8 +234,9 @@ pub(crate) fn resolve_blocking(
                 }
                 let hints = report::hints(
                     &tree,
-                    &provider.skipped.borrow(),
+                    &skipped,
                     &not_found,
+                    &releases,
                     input.requires_python.as_ref(),
                 );
                 return Err(ResolveError::NoSolution { explanation, hints });
@@ -183,7 +246,14 @@ pub(crate) fn resolve_blocking(
                 | PubGrubError::ErrorRetrievingDependencies { source, .. },
             ) => match source {
                 ProviderError::Fork(forks) => {
-                    tracing::debug!("forking into {} branches", forks.len());
+                    tracing::debug!(
+                        "forking into {}",
+                        forks
+                            .iter()
+                            .map(|f| format!("`{}`", f.try_to_string().unwrap_or_default()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
                     pending.extend(forks.into_iter().rev());
                 }
                 ProviderError::Restart(name) => {

@@ -23,7 +23,7 @@ use crate::project::Scope;
 
 use super::fetch::Fetcher;
 use super::markers::{
-    Range, and, overlaps, requires_python_lower_marker, restrict_extras, specifiers_range,
+    Range, and, overlaps, requires_python_fit_marker, restrict_extras, specifiers_range,
 };
 
 /// A node of the solver's graph.
@@ -203,16 +203,16 @@ impl<'a> Provider<'a> {
         if !self.policy.python_known {
             return PythonFit::All;
         }
-        let Some(lower) = requires_python_lower_marker(requires_python) else {
+        let Some(fit) = requires_python_fit_marker(requires_python) else {
             return PythonFit::All;
         };
-        if !overlaps(&self.fork, &lower) {
+        if !overlaps(&self.fork, &fit) {
             return PythonFit::None;
         }
-        if !overlaps(&self.fork, &lower.negate()) {
+        if !overlaps(&self.fork, &fit.negate()) {
             return PythonFit::All;
         }
-        PythonFit::Part(lower)
+        PythonFit::Part(fit)
     }
 
     fn choose(
@@ -246,7 +246,8 @@ impl<'a> Provider<'a> {
             });
 
         // Preferred versions first: the base's choice (for `name[extra]`), earlier forks,
-        // then the lock. They never trigger a fork.
+        // then the lock. One that fits only part of the fork's Pythons splits it as a
+        // fresh pick would (so a re-lock finds the forks of the lock it starts from).
         let mut preferred: Vec<&Version> = Vec::new();
         let chosen = self.chosen.borrow().get(name).cloned();
         if extra && let Some(v) = &chosen {
@@ -268,8 +269,14 @@ impl<'a> Provider<'a> {
             if files.yanked().is_some() && !self.is_exact_pin(name, v) {
                 continue;
             }
-            if matches!(self.python_fit(files.requires_python()), PythonFit::All) {
-                return Ok(Some(v.clone()));
+            match self.python_fit(files.requires_python()) {
+                PythonFit::All => return Ok(Some(v.clone())),
+                PythonFit::Part(fit) if self.allow_forks => {
+                    let fits = and(&self.fork, &fit);
+                    let rest = and(&self.fork, &fit.negate());
+                    return Err(ProviderError::Fork(vec![fits, rest]));
+                }
+                PythonFit::Part(_) | PythonFit::None => {}
             }
         }
 
@@ -297,11 +304,11 @@ impl<'a> Provider<'a> {
                         self.skip(name, v, Skip::RequiresPython(rp.clone()));
                     }
                 }
-                PythonFit::Part(lower) => {
+                PythonFit::Part(fit) => {
                     if self.allow_forks {
-                        let upper = and(&self.fork, &lower);
-                        let rest = and(&self.fork, &lower.negate());
-                        return Err(ProviderError::Fork(vec![upper, rest]));
+                        let fits = and(&self.fork, &fit);
+                        let rest = and(&self.fork, &fit.negate());
+                        return Err(ProviderError::Fork(vec![fits, rest]));
                     }
                     if let Some(rp) = files.requires_python() {
                         self.skip(name, v, Skip::RequiresPython(rp.clone()));

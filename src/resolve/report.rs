@@ -2,23 +2,45 @@
 //!
 //! Formats pubgrub's derivation tree without solver internals: the root is "your
 //! project", version sets are PEP 440 (`a>=2,<3`, `a==1.0.0`, "any version of a"), and
-//! `a[x]` stands for "a with extra x". Hints come from what the provider passed over
-//! (pre-releases, yanked versions, Requires-Python, missing packages).
+//! `a[x]` stands for "a with extra x". A range that came up empty says whether no release
+//! is in it at all or which releases are in it and why none can be used (yanked,
+//! pre-release, Requires-Python, no installable files). Hints come from what the provider
+//! passed over and from the index's release list (the nearest releases around a range
+//! that holds none).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Bound;
+use std::sync::Arc;
 
-use pep440_rs::{Version, VersionSpecifiers};
+use pep440_rs::{Operator, Version, VersionSpecifier, VersionSpecifiers};
 use pep508_rs::PackageName;
 use pubgrub::{
     DefaultStringReporter, DerivationTree, Derived, External, Map, ReportFormatter, Reporter, Term,
 };
 
-use super::markers::{Range, range_to_pep440};
+use super::markers::{Range, range_to_pep440, specifier_range, specifiers_range};
 use super::provider::{Pkg, Skip};
+
+/// Every release the index lists for a package, with whether it was yanked.
+pub(crate) type Releases = HashMap<PackageName, BTreeMap<Version, bool>>;
 
 /// Formats derivation trees for users.
 pub(crate) struct Formatter<'a> {
     pub(crate) not_found: &'a HashSet<PackageName>,
+    /// The releases of the packages whose ranges came up empty.
+    pub(crate) releases: &'a Releases,
+    /// Why versions were passed over.
+    pub(crate) skipped: &'a BTreeMap<PackageName, BTreeMap<Version, Skip>>,
+}
+
+/// Why a range of a package has no version the resolver could use.
+enum Emptiness {
+    /// The package does not exist.
+    NotFound,
+    /// No release at all falls in the range.
+    NoRelease,
+    /// Releases fall in the range but none can be used; the reasons, in words.
+    Unusable(Option<String>),
 }
 
 /// `a>=1,<2`, `a==1.0`, `a` (any version), `your project`.
@@ -47,17 +69,139 @@ fn subject(pkg: &Pkg, range: &Range) -> String {
 }
 
 impl Formatter<'_> {
+    fn emptiness(&self, pkg: &Pkg, range: &Range) -> Emptiness {
+        let Some(name) = pkg.name() else {
+            return Emptiness::Unusable(None);
+        };
+        if self.not_found.contains(name) {
+            return Emptiness::NotFound;
+        }
+        let Some(releases) = self.releases.get(name) else {
+            return Emptiness::Unusable(None);
+        };
+        if !releases.keys().any(|v| range.contains(v)) {
+            return Emptiness::NoRelease;
+        }
+        let skips: Vec<(&Version, &Skip)> = self
+            .skipped
+            .get(name)
+            .into_iter()
+            .flat_map(|skips| skips.iter().rev())
+            .filter(|(v, _)| range.contains(*v))
+            .collect();
+        Emptiness::Unusable(skip_reasons(&skips))
+    }
+
+    /// A fact on its own: "there is no release of a>=2".
     fn no_versions(&self, pkg: &Pkg, range: &Range) -> String {
-        if let Some(name) = pkg.name()
-            && self.not_found.contains(name)
-        {
-            return format!("{name} was not found in the package index");
+        let shown = pkg_range(pkg, range);
+        match self.emptiness(pkg, range) {
+            Emptiness::NotFound => format!("{} was not found in the package index", base(pkg)),
+            Emptiness::NoRelease if range == &Range::full() => {
+                format!("{} has no releases", base(pkg))
+            }
+            Emptiness::NoRelease => format!("there is no release of {shown}"),
+            Emptiness::Unusable(Some(reasons)) => {
+                format!("no release of {shown} can be used ({reasons})")
+            }
+            Emptiness::Unusable(None) => format!("there is no usable version of {shown}"),
         }
-        if range == &Range::full() {
-            format!("there is no usable version of {pkg}")
+    }
+
+    /// A dependency on a range that came up empty, said once: "a==1.0 depends on c>=5,
+    /// but no release of c is in that range". `None` when the empty range does not cover
+    /// the dependency's (then the two facts are told apart).
+    fn depends_on_nothing(
+        &self,
+        dependency: &External<Pkg, Range, String>,
+        empty: &External<Pkg, Range, String>,
+        comma: bool,
+    ) -> Option<String> {
+        let (External::FromDependencyOf(p, r, d, dr), External::NoVersions(e, er)) =
+            (dependency, empty)
+        else {
+            return None;
+        };
+        if d != e || !dr.subset_of(er) || matches!(d, Pkg::Extra(..)) {
+            return None;
+        }
+        let name = base(d);
+        let but = if comma { ", but" } else { " but" };
+        let in_that_range = if dr == &Range::full() {
+            ""
         } else {
-            format!("there is no usable version of {}", pkg_range(pkg, range))
+            " in that range"
+        };
+        let tail = match self.emptiness(d, dr) {
+            Emptiness::NotFound => format!("{name} was not found in the package index"),
+            Emptiness::NoRelease if dr == &Range::full() => format!("{name} has no releases"),
+            Emptiness::NoRelease => format!("no release of {name} is in that range"),
+            Emptiness::Unusable(Some(reasons)) => {
+                format!("no release of {name}{in_that_range} can be used ({reasons})")
+            }
+            Emptiness::Unusable(None) => {
+                format!("no release of {name}{in_that_range} can be used")
+            }
+        };
+        let head = match p {
+            Pkg::Root => format!("your project depends on {}", pkg_range(d, dr)),
+            _ => format!("{} depends on {}", subject(p, r), pkg_range(d, dr)),
+        };
+        Some(format!("{head}{but} {tail}"))
+    }
+}
+
+/// The package name without an extra.
+fn base(pkg: &Pkg) -> String {
+    pkg.name()
+        .map_or_else(|| pkg.to_string(), ToString::to_string)
+}
+
+/// "2.0 requires Python >=3.13; 2.1.0a1 is a pre-release", newest versions first.
+fn skip_reasons(skips: &[(&Version, &Skip)]) -> Option<String> {
+    let mut groups: Vec<(String, Vec<&Version>)> = Vec::new();
+    for (version, skip) in skips {
+        let singular = match skip {
+            Skip::Yanked => "is yanked".to_string(),
+            Skip::Prerelease => "is a pre-release".to_string(),
+            Skip::RequiresPython(rp) => format!("requires Python {rp}"),
+            Skip::NoFiles => "has no installable files".to_string(),
+        };
+        match groups.iter_mut().find(|(s, _)| *s == singular) {
+            Some((_, versions)) => versions.push(version),
+            None => groups.push((singular, vec![version])),
         }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(singular, versions)| {
+            let shown: Vec<String> = versions.iter().take(3).map(ToString::to_string).collect();
+            let mut list = shown.join(", ");
+            if versions.len() > 3 {
+                list = format!("{list} and {} more", versions.len() - 3);
+            }
+            if versions.len() == 1 {
+                format!("{list} {singular}")
+            } else {
+                format!("{list} {}", plural_of(singular))
+            }
+        })
+        .collect();
+    Some(parts.join("; "))
+}
+
+fn plural_of(singular: &str) -> String {
+    if let Some(rest) = singular.strip_prefix("requires ") {
+        return format!("require {rest}");
+    }
+    match singular {
+        "is yanked" => "are yanked".to_string(),
+        "is a pre-release" => "are pre-releases".to_string(),
+        "has no installable files" => "have no installable files".to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -120,6 +264,12 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
         external2: &External<Pkg, Range, String>,
         current_terms: &Map<Pkg, Term<Range>>,
     ) -> String {
+        if let Some(both) = self
+            .depends_on_nothing(external1, external2, false)
+            .or_else(|| self.depends_on_nothing(external2, external1, false))
+        {
+            return format!("Because {both}, {}.", self.format_terms(current_terms));
+        }
         format!(
             "Because {} and {}, {}.",
             self.format_external(external1),
@@ -194,6 +344,12 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
         external: &External<Pkg, Range, String>,
         current_terms: &Map<Pkg, Term<Range>>,
     ) -> String {
+        if let Some(both) = self
+            .depends_on_nothing(prior_external, external, false)
+            .or_else(|| self.depends_on_nothing(external, prior_external, false))
+        {
+            return format!("And because {both}, {}.", self.format_terms(current_terms));
+        }
         format!(
             "And because {} and {}, {}.",
             self.format_external(prior_external),
@@ -203,24 +359,99 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
     }
 }
 
+/// "p (==1.0 or ==2.0) cannot be used because it depends on ..." plus "no other version of
+/// p exists" is "no version of p can be used": widens the derived fact and the dependency
+/// it comes from by `r`. Anything else is returned unchanged.
+fn widen(
+    inner: Derived<Pkg, Range, String>,
+    p: &Pkg,
+    r: &Range,
+) -> DerivationTree<Pkg, Range, String> {
+    let about_p_alone =
+        inner.terms.len() == 1 && matches!(inner.terms.get(p), Some(Term::Positive(_)));
+    if !about_p_alone {
+        return DerivationTree::Derived(inner);
+    }
+    let widened_cause = |cause: &Arc<DerivationTree<Pkg, Range, String>>| match cause.as_ref() {
+        DerivationTree::External(External::FromDependencyOf(p1, r1, p2, r2)) if p1 == p => {
+            Some(Arc::new(DerivationTree::External(
+                External::FromDependencyOf(p1.clone(), r1.union(r), p2.clone(), r2.clone()),
+            )))
+        }
+        _ => None,
+    };
+    let mut out = inner.clone();
+    if let Some(cause) = widened_cause(&inner.cause1) {
+        out.cause1 = cause;
+    } else if let Some(cause) = widened_cause(&inner.cause2) {
+        out.cause2 = cause;
+    } else {
+        return DerivationTree::Derived(inner);
+    }
+    if let Some(Term::Positive(range)) = inner.terms.get(p) {
+        out.terms.insert(p.clone(), Term::Positive(range.union(r)));
+    }
+    DerivationTree::Derived(out)
+}
+
 /// The explanation text of a derivation tree.
 pub(crate) fn explain(
     tree: &DerivationTree<Pkg, Range, String>,
     formatter: &Formatter<'_>,
 ) -> String {
-    let mut collapsed = tree.clone();
-    collapsed.collapse_no_versions();
-    // Collapsing a two-step tree leaves one bare fact ("your project depends on a>1")
-    // without the reason; keep the full tree then.
-    let tree = match collapsed {
-        DerivationTree::External(_) => tree,
-        DerivationTree::Derived(_) => &collapsed,
+    let tree = collapse(tree);
+    // The most common failure, said once: the project asks for a range with nothing usable.
+    if let DerivationTree::Derived(derived) = &tree
+        && let (DerivationTree::External(e1), DerivationTree::External(e2)) =
+            (derived.cause1.as_ref(), derived.cause2.as_ref())
+        && let Some(both) = formatter
+            .depends_on_nothing(e1, e2, true)
+            .or_else(|| formatter.depends_on_nothing(e2, e1, true))
+        && both.starts_with("your project ")
+    {
+        return format!("Your project {}.", &both["your project ".len()..]);
+    }
+    DefaultStringReporter::report_with_formatter(&tree, formatter)
+}
+
+/// pubgrub's `collapse_no_versions`, except that an empty range of a *dependency* is kept
+/// as its own fact: merging it would turn "a depends on c>=5 and no c>=5 exists" into a
+/// bare "a depends on c>=5", dropping the reason.
+fn collapse(tree: &DerivationTree<Pkg, Range, String>) -> DerivationTree<Pkg, Range, String> {
+    let DerivationTree::Derived(derived) = tree else {
+        return tree.clone();
     };
-    DefaultStringReporter::report_with_formatter(tree, formatter)
+    let pair = match (derived.cause1.as_ref(), derived.cause2.as_ref()) {
+        (DerivationTree::External(External::NoVersions(p, r)), other)
+        | (other, DerivationTree::External(External::NoVersions(p, r))) => Some((p, r, other)),
+        _ => None,
+    };
+    if let Some((p, r, other)) = pair {
+        match collapse(other) {
+            // "no other version of a" folds into "a depends on ...".
+            DerivationTree::External(External::FromDependencyOf(p1, r1, p2, r2)) if &p1 == p => {
+                return DerivationTree::External(External::FromDependencyOf(
+                    p1,
+                    r1.union(r),
+                    p2,
+                    r2,
+                ));
+            }
+            // Facts about the dependency side (or two unrelated facts) stay apart.
+            DerivationTree::External(_) => {}
+            // As pubgrub does: the derived cause already explains the conflict; when it
+            // is about `p` alone, "no other version of p" widens it to every version.
+            DerivationTree::Derived(inner) => return widen(inner, p, r),
+        }
+    }
+    let mut out = derived.clone();
+    out.cause1 = Arc::new(collapse(&derived.cause1));
+    out.cause2 = Arc::new(collapse(&derived.cause2));
+    DerivationTree::Derived(out)
 }
 
 /// Every `NoVersions` leaf of a tree: the ranges that came up empty.
-fn empty_ranges(tree: &DerivationTree<Pkg, Range, String>, out: &mut Vec<(Pkg, Range)>) {
+pub(crate) fn empty_ranges(tree: &DerivationTree<Pkg, Range, String>, out: &mut Vec<(Pkg, Range)>) {
     match tree {
         DerivationTree::External(External::NoVersions(pkg, range)) => {
             out.push((pkg.clone(), range.clone()));
@@ -239,6 +470,7 @@ pub(crate) fn hints(
     tree: &DerivationTree<Pkg, Range, String>,
     skipped: &BTreeMap<PackageName, BTreeMap<Version, Skip>>,
     not_found: &HashSet<PackageName>,
+    releases: &Releases,
     requires_python: Option<&VersionSpecifiers>,
 ) -> Vec<String> {
     let mut ranges = Vec::new();
@@ -250,6 +482,13 @@ pub(crate) fn hints(
             hints.insert(format!(
                 "`{name}` does not exist on the package index; check the spelling"
             ));
+            continue;
+        }
+        if let Some(releases) = releases.get(name)
+            && !releases.keys().any(|v| range.contains(v))
+            && let Some(hint) = nearest_releases(name, &range, releases)
+        {
+            hints.insert(hint);
             continue;
         }
         let Some(skips) = skipped.get(name) else {
@@ -278,15 +517,117 @@ pub(crate) fn hints(
                 requires_python.map_or_else(|| "any Python".to_string(), |s| format!("{s}"));
             hints.insert(format!(
                 "{name} {v} requires Python {rp} but the project supports {project}: narrow requires-python (for example `{}`) or require an older {name}",
-                lower_bound_spec(rp)
+                suggested_requires_python(requires_python, rp)
             ));
         }
     }
     hints.into_iter().collect()
 }
 
-fn lower_bound_spec(rp: &VersionSpecifiers) -> String {
-    rp.iter()
-        .find(|s| s.has_lower_bound() || s.operator().to_string().starts_with('>'))
-        .map_or_else(|| rp.to_string(), |s| format!("requires-python = \"{s}\""))
+/// "the nearest releases of mypy are 0.961 and 0.971": the releases just below and just
+/// above a range that holds none (stable, not yanked ones when there are such).
+fn nearest_releases(
+    name: &PackageName,
+    range: &Range,
+    releases: &BTreeMap<Version, bool>,
+) -> Option<String> {
+    let (lower, upper) = range.bounding_range()?;
+    let good: Vec<&Version> = releases
+        .iter()
+        .filter(|(v, yanked)| !**yanked && !v.any_prerelease())
+        .map(|(v, _)| v)
+        .collect();
+    let candidates: Vec<&Version> = if good.is_empty() {
+        releases.keys().collect()
+    } else {
+        good
+    };
+    let below = candidates
+        .iter()
+        .rev()
+        .find(|v| match lower {
+            Bound::Included(l) => **v < l,
+            Bound::Excluded(l) => **v <= l,
+            Bound::Unbounded => false,
+        })
+        .copied();
+    let above = candidates
+        .iter()
+        .find(|v| match upper {
+            Bound::Included(u) => **v > u,
+            Bound::Excluded(u) => **v >= u,
+            Bound::Unbounded => false,
+        })
+        .copied();
+    match (below, above) {
+        (Some(b), Some(a)) => Some(format!("the nearest releases of {name} are {b} and {a}")),
+        (Some(b), None) => Some(format!("the newest release of {name} is {b}")),
+        (None, Some(a)) => Some(format!("the oldest release of {name} is {a}")),
+        (None, None) => None,
+    }
+}
+
+/// A requires-python that avoids what `rp` rules out: the higher of the two lower bounds,
+/// the project's other clauses, and `rp`'s exclusions that fall in the project's range.
+fn suggested_requires_python(
+    project: Option<&VersionSpecifiers>,
+    rp: &VersionSpecifiers,
+) -> String {
+    let is_lower = |s: &VersionSpecifier| {
+        matches!(
+            s.operator(),
+            Operator::GreaterThanEqual | Operator::GreaterThan | Operator::TildeEqual
+        )
+    };
+    let project_specs: Vec<&VersionSpecifier> =
+        project.into_iter().flat_map(|p| p.iter()).collect();
+    let project_lower = project_specs.iter().find(|s| is_lower(s)).copied();
+    let package_lower = rp.iter().find(|s| is_lower(s));
+    let lower = match (project_lower, package_lower) {
+        (Some(p), Some(q)) if q.version() > p.version() => Some(q),
+        (Some(p), _) => Some(p),
+        (None, q) => q,
+    };
+    let project_range = specifiers_range(project);
+    let mut clauses: Vec<String> = lower.iter().map(ToString::to_string).collect();
+    clauses.extend(
+        project_specs
+            .iter()
+            .filter(|s| !is_lower(s))
+            .map(ToString::to_string),
+    );
+    clauses.extend(
+        rp.iter()
+            .filter(|s| matches!(s.operator(), Operator::NotEqual | Operator::NotEqualStar))
+            .filter(|s| !specifier_range(s).complement().is_disjoint(&project_range))
+            .map(ToString::to_string),
+    );
+    clauses.dedup();
+    format!("requires-python = \"{}\"", clauses.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn specs(s: &str) -> VersionSpecifiers {
+        VersionSpecifiers::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn suggested_requires_python_keeps_the_project_and_adds_what_is_missing() {
+        let suggest =
+            |project: &str, rp: &str| suggested_requires_python(Some(&specs(project)), &specs(rp));
+        assert_eq!(suggest(">=3.12", ">=3.13"), "requires-python = \">=3.13\"");
+        assert_eq!(
+            suggest(">=3.9,<3.14", ">=3.10, !=3.0.*, !=3.1.*"),
+            "requires-python = \">=3.10, <3.14\""
+        );
+        assert_eq!(
+            suggest(">=3.9", ">=3.7, !=3.9.0, !=3.9.1"),
+            "requires-python = \">=3.9, !=3.9.0, !=3.9.1\""
+        );
+    }
 }
