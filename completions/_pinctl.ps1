@@ -142,7 +142,6 @@ Register-ArgumentCompleter -Native -CommandName 'pinctl' -ScriptBlock {
             break
         }
         'pinctl;cache' {
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'The cache directory (default: the platform''s user cache dir + `pinctl`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured by `auto`)')
             [CompletionResult]::new('--directory', '--directory', [CompletionResultType]::ParameterName, 'The project to act on (the directory holding pyproject.toml)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and the data a command writes to stdout)')
@@ -160,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinctl' -ScriptBlock {
             break
         }
         'pinctl;cache;dir' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'The cache directory (default: the platform''s user cache dir + `pinctl`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured by `auto`)')
             [CompletionResult]::new('--directory', '--directory', [CompletionResultType]::ParameterName, 'The project to act on (the directory holding pyproject.toml)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and the data a command writes to stdout)')
@@ -174,6 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'pinctl' -ScriptBlock {
             break
         }
         'pinctl;cache;clean' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'The cache directory (default: the platform''s user cache dir + `pinctl`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured by `auto`)')
             [CompletionResult]::new('--directory', '--directory', [CompletionResultType]::ParameterName, 'The project to act on (the directory holding pyproject.toml)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and the data a command writes to stdout)')

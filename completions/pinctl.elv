@@ -134,7 +134,6 @@ set edit:completion:arg-completer[pinctl] = {|@words|
             cand --version 'Print version'
         }
         &'pinctl;cache'= {
-            cand --cache-dir 'The cache directory (default: the platform''s user cache dir + `pinctl`)'
             cand --color 'When to colour output (NO_COLOR is honoured by `auto`)'
             cand --directory 'The project to act on (the directory holding pyproject.toml)'
             cand -q 'Print only errors (and the data a command writes to stdout)'
@@ -151,6 +150,7 @@ set edit:completion:arg-completer[pinctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pinctl;cache;dir'= {
+            cand --cache-dir 'The cache directory (default: the platform''s user cache dir + `pinctl`)'
             cand --color 'When to colour output (NO_COLOR is honoured by `auto`)'
             cand --directory 'The project to act on (the directory holding pyproject.toml)'
             cand -q 'Print only errors (and the data a command writes to stdout)'
@@ -164,6 +164,7 @@ set edit:completion:arg-completer[pinctl] = {|@words|
             cand --version 'Print version'
         }
         &'pinctl;cache;clean'= {
+            cand --cache-dir 'The cache directory (default: the platform''s user cache dir + `pinctl`)'
             cand --color 'When to colour output (NO_COLOR is honoured by `auto`)'
             cand --directory 'The project to act on (the directory holding pyproject.toml)'
             cand -q 'Print only errors (and the data a command writes to stdout)'

@@ -144,7 +144,6 @@ complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -s v -l verbose 
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -l no-progress -d 'Never show progress bars'
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -s V -l version -d 'Print version'
-complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and not __fish_seen_subcommand_from dir clean help" -l cache-dir -d 'The cache directory (default: the platform\'s user cache dir + `pinctl`)' -r -F
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and not __fish_seen_subcommand_from dir clean help" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -157,6 +156,7 @@ complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and not __fish_seen
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and not __fish_seen_subcommand_from dir clean help" -f -a "dir" -d 'Print the cache directory'
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and not __fish_seen_subcommand_from dir clean help" -f -a "clean" -d 'Remove everything pinctl cached (index pages and metadata)'
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and not __fish_seen_subcommand_from dir clean help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_subcommand_from dir" -l cache-dir -d 'The cache directory (default: the platform\'s user cache dir + `pinctl`)' -r -F
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_subcommand_from dir" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -166,6 +166,7 @@ complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_sub
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_subcommand_from dir" -l no-progress -d 'Never show progress bars'
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_subcommand_from dir" -s h -l help -d 'Print help'
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_subcommand_from dir" -s V -l version -d 'Print version'
+complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_subcommand_from clean" -l cache-dir -d 'The cache directory (default: the platform\'s user cache dir + `pinctl`)' -r -F
 complete -c pinctl -n "__fish_pinctl_using_subcommand cache; and __fish_seen_subcommand_from clean" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"

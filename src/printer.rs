@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::index::IndexError;
 use crate::lock::LockError;
 use crate::project::{InputWarning, ProjectError};
 use crate::source::InputError;
@@ -187,6 +188,10 @@ pub fn render_error(err: &anyhow::Error) -> String {
             hint = hint.or(input.hint.clone());
         } else if let Some(h) = cause.downcast_ref::<HintedError>() {
             hint = hint.or(Some(h.hint.clone()));
+        } else if let Some(IndexError::Offline { .. }) = cause.downcast_ref::<IndexError>() {
+            hint = hint.or(Some(
+                "run once without `--offline` to fill the cache".to_owned(),
+            ));
         }
     }
     for cause in err.chain().skip(1) {

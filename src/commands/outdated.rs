@@ -10,7 +10,7 @@ use pep508_rs::PackageName;
 
 use crate::cli::{FailOn, GlobalArgs, OutdatedArgs, OutdatedFormat};
 use crate::commands::ExitStatus;
-use crate::index::{HttpIndex, IndexError};
+use crate::index::HttpIndex;
 use crate::lock::{LOCK_FILE_NAME, Lock};
 use crate::outdated::render::{self, Format};
 use crate::outdated::{Filter, OutdatedReport, Severity, find_outdated, input};
@@ -56,19 +56,10 @@ pub fn run(
         .enable_all()
         .build()
         .context("failed to start the async runtime")?;
-    let mut report = runtime
-        .block_on(async {
-            let index = HttpIndex::new(settings, reporter)?;
-            find_outdated(&input, &index).await
-        })
-        .map_err(|err| match err {
-            IndexError::Offline { .. } => HintedError::new(
-                err.to_string(),
-                "run once without `--offline` to fill the cache",
-            )
-            .into(),
-            err => anyhow::Error::new(err),
-        })?;
+    let mut report = runtime.block_on(async {
+        let index = HttpIndex::new(settings, reporter)?;
+        find_outdated(&input, &index).await
+    })?;
     progress.finish();
     relativize_paths(&mut report);
 
