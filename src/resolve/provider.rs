@@ -246,19 +246,20 @@ impl<'a> Provider<'a> {
             });
 
         // Preferred versions first: the base's choice (for `name[extra]`), earlier forks,
-        // then the lock. They never trigger a fork.
-        let mut preferred: Vec<&Version> = Vec::new();
+        // then the lock. Only a locked version that fits part of the fork's Pythons forks
+        // (as it did when it was locked, so a re-lock keeps a Requires-Python fork).
+        let mut preferred: Vec<(&Version, bool)> = Vec::new();
         let chosen = self.chosen.borrow().get(name).cloned();
         if extra && let Some(v) = &chosen {
-            preferred.push(v);
+            preferred.push((v, false));
         }
         if let Some(vs) = self.fork_preferences.get(name) {
-            preferred.extend(vs.iter().rev());
+            preferred.extend(vs.iter().rev().map(|v| (v, false)));
         }
         if let Some(vs) = self.policy.lock_preferences.get(name) {
-            preferred.extend(vs.iter().rev());
+            preferred.extend(vs.iter().rev().map(|v| (v, true)));
         }
-        for v in preferred {
+        for (v, locked) in preferred {
             let Some(files) = versions.versions.get(v) else {
                 continue;
             };
@@ -268,8 +269,14 @@ impl<'a> Provider<'a> {
             if files.yanked().is_some() && !self.is_exact_pin(name, v) {
                 continue;
             }
-            if matches!(self.python_fit(files.requires_python()), PythonFit::All) {
-                return Ok(Some(v.clone()));
+            match self.python_fit(files.requires_python()) {
+                PythonFit::All => return Ok(Some(v.clone())),
+                PythonFit::Part(lower) if locked && self.allow_forks => {
+                    let upper = and(&self.fork, &lower);
+                    let rest = and(&self.fork, &lower.negate());
+                    return Err(ProviderError::Fork(vec![upper, rest]));
+                }
+                PythonFit::Part(_) | PythonFit::None => {}
             }
         }
 
