@@ -724,3 +724,88 @@ fn a_version_whose_requires_python_upper_bound_excludes_the_project_keeps_its_fi
     assert!(text.contains("legacy-1.0.0.tar.gz"), "{text}");
     assert_eq!(pylock_packages(&project.lock_path()), "legacy 1.0.0 None\n");
 }
+
+#[test]
+fn removals_offline_and_yanked_pins() {
+    let index = index();
+    let project = Project::new(PYPROJECT, &index);
+    project.lock_ok(&[]);
+    let unchanged = project.lock(&["--dry-run"]);
+    assert_eq!(
+        unchanged.stderr,
+        "pylock.toml is up to date\nDry run: nothing was written\n"
+    );
+
+    project.edit("\"modern>=1,<3\",", "");
+    let plan = project.lock(&["--dry-run"]);
+    assert_eq!(
+        plan.stderr,
+        "Remove modern 1.0.0\nRemove modern 2.0.0\nDry run: nothing was written\n"
+    );
+
+    // Everything needed is cached: --offline locks without the index.
+    index.reset_counters();
+    project.lock_ok(&["--offline"]);
+    assert_eq!(index.request_log(), Vec::<String>::new());
+    assert!(!project.pins().iter().any(|p| p.starts_with("modern==")));
+    // ... and says what is missing when it is not.
+    let cold = tempfile::tempdir().unwrap();
+    let out = project.lock_with(&project.index_url, cold.path(), &["--offline", "--upgrade"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--offline"), "{}", out.stderr);
+    assert_eq!(index.request_log(), Vec::<String>::new());
+
+    // A locked version that gets yanked is left, with what depends on it.
+    index.publish("routes", "2.1.0", PackageSpec::new().yanked(Some("broken")));
+    let out = project.lock_ok(&["--refresh", "-v"]);
+    assert!(
+        out.stderr
+            .contains("Update routes 2.1.0 -> 2.0.0\nUpdate webframe 1.1.0 -> 1.0.0\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn unreadable_inputs_are_errors_that_say_what_to_do() {
+    let index = index();
+    let project = Project::new(PYPROJECT, &index);
+    let corrupt = "lock-version = \"1.0\"\n[[packages]]\nname = 3\n";
+    std::fs::write(project.lock_path(), corrupt).unwrap();
+    let out = project.lock(&[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    snapshot!("lock_command_corrupt_lock", out.render());
+    assert_eq!(project.lock_text(), corrupt);
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = common::cli::run(
+        common::cli::pinctl()
+            .args(["lock", "--no-progress", "--index-url", &index.url()])
+            .current_dir(empty.path()),
+    );
+    snapshot!("lock_command_no_pyproject", out);
+    assert_eq!(index.request_log(), Vec::<String>::new());
+}
+
+#[test]
+fn directory_flag_locks_another_project() {
+    let index = index();
+    let project = Project::new(PYPROJECT, &index);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = common::cli::pinctl()
+        .args(["lock", "--no-progress", "-q", "--index-url", &index.url()])
+        .arg("--directory")
+        .arg(project.path())
+        .arg("--cache-dir")
+        .arg(project.cache.path())
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(project.pins().len(), 9);
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
