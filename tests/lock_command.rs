@@ -88,6 +88,7 @@ fn index() -> TestIndex {
         )
         .package("plugkit", "1.5.0", PackageSpec::new().sdist(false))
         .package("linter", "0.5.3", PackageSpec::new())
+        .package("coverage", "7.4.0", PackageSpec::new())
         .build()
 }
 
@@ -457,6 +458,11 @@ fn check_compares_without_the_network() {
         Vec::<String>::new(),
         "--check used the network"
     );
+    let plan = project.lock(&["--dry-run"]);
+    assert_eq!(
+        plan.stderr,
+        "Add coverage 7.4.0\nDry run: nothing was written\n"
+    );
 }
 
 #[test]
@@ -808,4 +814,44 @@ fn directory_flag_locks_another_project() {
     );
     assert_eq!(project.pins().len(), 9);
     assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn check_ignores_formatting_and_names_real_changes() {
+    let index = index();
+    let project = Project::new(PYPROJECT, &index);
+    project.lock_ok(&[]);
+    // Order, spacing, comments, name spelling and specifier order do not matter.
+    project.edit(
+        "\"webframe>=1.0,<2\",\n    \"modern>=1,<3\",",
+        "\"modern >=1, <3\",  # the fork\n    \"WebFrame<2,>=1.0\",",
+    );
+    let fresh = project.lock(&["--check"]);
+    assert_eq!(fresh.code, 0, "{}", fresh.stderr);
+
+    project.edit(
+        "requires-python = \">=3.9\"",
+        "requires-python = \">=3.10\"",
+    );
+    let stale = project.lock(&["--check"]);
+    assert_eq!(stale.code, 1);
+    assert_eq!(
+        stale.stderr,
+        "error: pylock.toml is out of date with pyproject.toml: `requires-python` changed \
+         from `>=3.9` to `>=3.10`\nhint: run `pinctl lock` and commit the result\n"
+    );
+    // Same versions, new inputs: the dry run says the file would still be rewritten.
+    let plan = project.lock(&["--dry-run"]);
+    assert_eq!(
+        plan.stderr,
+        "No version changes; pylock.toml would be rewritten to match pyproject.toml\n\
+         Dry run: nothing was written\n"
+    );
+    project.lock_ok(&[]);
+    assert!(
+        project
+            .lock_text()
+            .starts_with("lock-version = \"1.0\"\nrequires-python = \">=3.10\"\n")
+    );
+    assert_eq!(project.lock(&["--check"]).code, 0);
 }

@@ -104,6 +104,11 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
         }
         if unchanged {
             printer.info(&format!("{LOCK_FILE_NAME} is up to date"));
+        } else if existing.is_some() && changes.is_empty() {
+            // Same versions, other inputs (requires-python, a requirement, a group).
+            printer.info(&format!(
+                "No version changes; {LOCK_FILE_NAME} would be rewritten to match pyproject.toml"
+            ));
         }
         printer.info("Dry run: nothing was written");
         return Ok(ExitStatus::Success);
