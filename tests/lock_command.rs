@@ -30,7 +30,8 @@ macro_rules! snapshot {
 
 /// The small web project of most tests: production `webframe` (which needs `routes`)
 /// and `modern`, Windows-only `tzdata`, a `fast` extra, a `dev` group that includes a
-/// `lint` group.
+/// `lint` group (its `testkit` needs `colorama` on Windows and `exceptiongroup` before
+/// Python 3.11, as pytest does).
 const PYPROJECT: &str = r#"[project]
 name = "shop"
 version = "0.1.0"
@@ -84,8 +85,14 @@ fn index() -> TestIndex {
         .package(
             "testkit",
             "8.1.0",
-            PackageSpec::new().requires(["plugkit>=1"]),
+            PackageSpec::new().requires([
+                "plugkit>=1",
+                "colorama; sys_platform == 'win32'",
+                "exceptiongroup>=1; python_version < '3.11'",
+            ]),
         )
+        .package("colorama", "0.4.6", PackageSpec::new())
+        .package("exceptiongroup", "1.2.0", PackageSpec::new())
         .package("plugkit", "1.5.0", PackageSpec::new().sdist(false))
         .package("linter", "0.5.3", PackageSpec::new())
         .package("coverage", "7.4.0", PackageSpec::new())
@@ -319,6 +326,8 @@ fn realistic_project_locks_and_installs_with_pip_and_uv() {
     assert_eq!(
         project.pins(),
         [
+            "colorama==0.4.6",
+            "exceptiongroup==1.2.0",
             "fastjson==1.2.0",
             "linter==0.5.3",
             "modern==1.0.0",
@@ -333,7 +342,9 @@ fn realistic_project_locks_and_installs_with_pip_and_uv() {
     // packaging reads the lock, markers included.
     assert_eq!(
         pylock_packages(&project.lock_path()),
-        r#"fastjson 1.2.0 "fast" in extras
+        r#"colorama 0.4.6 "dev" in dependency_groups and sys_platform == "win32"
+exceptiongroup 1.2.0 "dev" in dependency_groups and python_full_version < "3.11"
+fastjson 1.2.0 "fast" in extras
 linter 0.5.3 "dev" in dependency_groups or "lint" in dependency_groups
 modern 1.0.0 python_full_version < "3.11"
 modern 2.0.0 python_full_version >= "3.11"
@@ -812,7 +823,7 @@ fn directory_flag_locks_another_project() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(project.pins().len(), 9);
+    assert_eq!(project.pins().len(), 11);
     assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }
 
