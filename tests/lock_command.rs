@@ -866,3 +866,43 @@ fn check_ignores_formatting_and_names_real_changes() {
     );
     assert_eq!(project.lock(&["--check"]).code, 0);
 }
+
+#[test]
+fn parallel_locks_share_one_cache() {
+    let index = index();
+    let cache = tempfile::tempdir().unwrap();
+    let projects: Vec<Project> = (0..4).map(|_| Project::new(PYPROJECT, &index)).collect();
+    std::thread::scope(|scope| {
+        for project in &projects {
+            let cache = cache.path();
+            scope.spawn(move || {
+                let out = project.lock_with(&project.index_url, cache, &[]);
+                assert_eq!(out.code, 0, "{}", out.stderr);
+            });
+        }
+    });
+    let first = projects[0].lock_text();
+    for project in &projects[1..] {
+        assert_eq!(project.lock_text(), first);
+    }
+    // The shared cache is whole: an offline lock from it gives the same file.
+    let offline = Project::new(PYPROJECT, &index);
+    let out = offline.lock_with(&offline.index_url, cache.path(), &["--offline"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(offline.lock_text(), first);
+}
+
+#[test]
+fn a_rewritten_lock_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let index = index();
+    let project = Project::new(PYPROJECT, &index);
+    project.lock_ok(&[]);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&project.lock_path()), 0o644);
+    std::fs::set_permissions(project.lock_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    project.edit("\"modern>=1,<3\",", "");
+    project.lock_ok(&[]);
+    assert!(!project.lock_text().contains("name = \"modern\""));
+    assert_eq!(mode(&project.lock_path()), 0o600);
+}
