@@ -601,6 +601,18 @@ fn unsatisfiable_project_is_explained_in_plain_english() {
     }
     assert!(out.stderr.contains("webframe"), "{}", out.stderr);
     assert!(out.stderr.contains("routes"), "{}", out.stderr);
+
+    // Groups and extras share the production versions (one lock for all), so a group
+    // that contradicts production cannot be locked either.
+    let group = Project::new(
+        "[project]\nname = \"shop\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\n\
+         dependencies = [\"webframe>=1,<2\"]\n[dependency-groups]\nold = [\"routes<2\"]\n",
+        &index,
+    );
+    let out = group.lock(&[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("routes<2"), "{}", out.stderr);
+    assert!(!group.lock_path().exists());
 }
 
 #[test]
