@@ -43,6 +43,36 @@ const MIN_UNIVERSAL_PASSED: usize = 45;
 /// Minimum share, in percent, of the universal scenarios that need no resolver option
 /// `pinctl lock` lacks.
 const MIN_UNIVERSAL_PERCENT: usize = 95;
+/// The scenarios `pinctl lock` fails today, and why; any other failure fails the test.
+const KNOWN_FAILURES: &[(&str, &str)] = &[
+    // `resolution = "lowest"/"lowest-direct"`: pinctl lock has no such option.
+    ("lowest-direct-fork-max-python", "needs --resolution"),
+    ("lowest-direct-fork-min-python", "needs --resolution"),
+    ("lowest-fork-max-python", "needs --resolution"),
+    ("lowest-fork-min-python", "needs --resolution"),
+    // uv forgets the fork on a re-run; pinctl keeps a valid forked lock.
+    (
+        "preferences-dependent-forking-conflicting",
+        "valid forked lock",
+    ),
+    // Single-Python targets (`python = "3.x"`, the environment's Python): a universal
+    // lock covers requires-python, not one interpreter.
+    (
+        "compatible-python-incompatible-override",
+        "one target Python",
+    ),
+    ("python-greater-than-current", "one target Python"),
+    ("python-greater-than-current-backtrack", "one target Python"),
+    ("python-greater-than-current-excluded", "one target Python"),
+    ("python-patch-override-no-patch", "one target Python"),
+    // `no_build` / `no_binary` / a target platform: no such option.
+    (
+        "no-sdist-no-wheels-with-matching-platform",
+        "needs a target platform",
+    ),
+    ("no-wheels-no-build", "needs --no-build"),
+    ("only-wheels-no-binary", "needs --no-binary"),
+];
 /// A scenario whose lock takes longer than this fails (the harness's own timeout).
 const TIMEOUT: Duration = Duration::from_mins(1);
 /// Scenarios locked at once.
@@ -420,6 +450,20 @@ fn pinctl_lock_over_packse_scenarios() {
         "crashes or unexplained failures: {:?}",
         crashed.iter().map(|o| &o.name).collect::<Vec<_>>()
     );
+    let unexpected: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.pass && !KNOWN_FAILURES.iter().any(|(n, _)| *n == o.name))
+        .map(|o| o.name.as_str())
+        .collect();
+    assert!(unexpected.is_empty(), "new failures: {unexpected:?}");
+    let fixed: Vec<&str> = KNOWN_FAILURES
+        .iter()
+        .filter(|(n, _)| outcomes.iter().any(|o| o.pass && o.name == *n))
+        .map(|(n, _)| *n)
+        .collect();
+    if !fixed.is_empty() {
+        eprintln!("now passing, drop from KNOWN_FAILURES: {fixed:?}");
+    }
     assert_eq!(disabled.len(), 4, "the harness skips 4 disabled scenarios");
     assert_eq!(outcomes.len(), 185);
     assert!(
