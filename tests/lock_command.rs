@@ -227,8 +227,8 @@ fn pylock_packages(path: &Path) -> String {
         .arg(path))
 }
 
-/// Installs with `tool` (`pip` or `uv`) into a fresh target directory; returns what it
-/// installed (top-level names plus `.dist-info` versions).
+/// Installs with `tool` (`pip` or `uv`) into a fresh target directory; returns the
+/// `name-version` of each installed distribution (from its `.dist-info`).
 fn install(tool: &str, project: &Path, args: &[&str]) -> Vec<String> {
     let venv = test_venv();
     let target = tempfile::tempdir().unwrap();
