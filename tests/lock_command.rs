@@ -381,6 +381,43 @@ webframe 1.1.0 None
         install("uv", d, &["-r", "pylock.toml", "--group", "dev"]),
         prod_dev
     );
+    // The other sides of the markers, through uv's target options.
+    assert_eq!(
+        install(
+            "uv",
+            d,
+            &[
+                "-r",
+                "pylock.toml",
+                "--group",
+                "dev",
+                "--python-version",
+                "3.10"
+            ]
+        ),
+        [
+            "exceptiongroup-1.2.0",
+            "linter-0.5.3",
+            "modern-1.0.0",
+            "plugkit-1.5.0",
+            "routes-2.1.0",
+            "testkit-8.1.0",
+            "webframe-1.1.0",
+        ]
+    );
+    assert_eq!(
+        install(
+            "uv",
+            d,
+            &["-r", "pylock.toml", "--python-platform", "windows"]
+        ),
+        [
+            "modern-2.0.0",
+            "routes-2.1.0",
+            "tzdata-2024.2",
+            "webframe-1.1.0"
+        ]
+    );
     assert_eq!(
         install(
             "uv",
