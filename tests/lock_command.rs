@@ -842,6 +842,9 @@ fn unreadable_inputs_are_errors_that_say_what_to_do() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     snapshot!("lock_command_corrupt_lock", out.render());
     assert_eq!(project.lock_text(), corrupt);
+    let check = project.lock(&["--check"]);
+    assert_eq!(check.code, 2, "{}", check.stderr);
+    assert!(check.stderr.contains("pylock.toml:3:8"), "{}", check.stderr);
 
     let empty = tempfile::tempdir().unwrap();
     let out = common::cli::run(
