@@ -38,6 +38,13 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     let inputs = LockInputs::from_project(&project, &settings.url);
     let lock_path = dir.join(LOCK_FILE_NAME);
     let existing = Lock::read(&lock_path).map_err(|err| {
+        // The reader's own hint is "run `pinctl lock`", which is what failed here.
+        let err = match err {
+            lock::LockError::Input(e) => lock::LockError::Input(e.with_hint(format!(
+                "fix `{LOCK_FILE_NAME}` or delete it, then run `pinctl lock` again"
+            ))),
+            io @ lock::LockError::Io(_) => io,
+        };
         err.into_anyhow().context(format!(
             "failed to read the existing lock `{}` (delete it to lock from scratch)",
             lock_path.display()
@@ -97,6 +104,11 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
         }
         if unchanged {
             printer.info(&format!("{LOCK_FILE_NAME} is up to date"));
+        } else if existing.is_some() && changes.is_empty() {
+            // Same versions, other inputs (requires-python, a requirement, a group).
+            printer.info(&format!(
+                "No version changes; {LOCK_FILE_NAME} would be rewritten to match pyproject.toml"
+            ));
         }
         printer.info("Dry run: nothing was written");
         return Ok(ExitStatus::Success);

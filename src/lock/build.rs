@@ -1,7 +1,7 @@
 //! From a [`Resolution`] to a [`Lock`]: choose the files to record and keep the scope
 //! conditions.
 
-use super::files::{file_compatible, python_range};
+use super::files::{file_compatible, file_compatible_lower_bound, python_range};
 use super::{Lock, LockInputs, LockedDependency, LockedFile, LockedPackage};
 use crate::index::DistFile;
 use crate::project::Scope;
@@ -67,6 +67,16 @@ fn locked_package(
         .iter()
         .filter(|f| file_compatible(f, project))
         .collect();
+    if compatible.is_empty() {
+        // The resolver ignores Requires-Python upper bounds; a lock entry with no file
+        // would not be valid PEP 751.
+        compatible = package
+            .files
+            .files
+            .iter()
+            .filter(|f| file_compatible_lower_bound(f, project))
+            .collect();
+    }
     compatible.sort_by(|a, b| a.filename.cmp(&b.filename));
     let mut sdists: Vec<&DistFile> = compatible
         .iter()

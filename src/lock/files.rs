@@ -56,15 +56,28 @@ fn tag_range(tag: &str, abi3: bool) -> Option<Ranges<Version>> {
 
 /// Whether a file belongs in a lock for a project supporting `project` Pythons.
 pub(crate) fn file_compatible(file: &DistFile, project: &Ranges<Version>) -> bool {
+    compatible(file, project, false)
+}
+
+/// [`file_compatible`] reading only the lower bound of the file's Requires-Python, as
+/// the resolver does: for a chosen version whose every file claims an upper bound below
+/// the project's Pythons (the lock must still say where to get it).
+pub(crate) fn file_compatible_lower_bound(file: &DistFile, project: &Ranges<Version>) -> bool {
+    compatible(file, project, true)
+}
+
+fn compatible(file: &DistFile, project: &Ranges<Version>, lower_bound_only: bool) -> bool {
     if file.sha256().is_none() {
         return false;
     }
-    if let Some(requires) = &file.requires_python
-        && python_range(Some(requires))
-            .intersection(project)
-            .is_empty()
-    {
-        return false;
+    if let Some(requires) = &file.requires_python {
+        let mut range = python_range(Some(requires));
+        if lower_bound_only && let Some((lower, _)) = range.bounding_range() {
+            range = Ranges::from_range_bounds((lower.cloned(), std::ops::Bound::Unbounded));
+        }
+        if range.intersection(project).is_empty() {
+            return false;
+        }
     }
     match &file.kind {
         FileKind::Wheel {

@@ -168,6 +168,10 @@ impl Lock {
             inline_list(self.groups.iter().map(GroupName::as_str))
         );
         let _ = writeln!(out, "created-by = {}", quote(&self.created_by));
+        if self.packages.is_empty() {
+            // PEP 751 requires the key; an array of tables with no entry has no text.
+            out.push_str("packages = []\n");
+        }
         out.push('\n');
         for package in &self.packages {
             render_package(&mut out, package, tool_tables);

@@ -209,9 +209,13 @@ impl ProjectError {
 pub fn read_project(dir: &Path) -> Result<Project, ProjectError> {
     let path = dir.join("pyproject.toml");
     if !path.exists() {
-        return Err(ProjectError::NoPyproject {
-            dir: dir.to_path_buf(),
-        });
+        // An empty `dir` is the current directory: name it.
+        let dir = if dir.as_os_str().is_empty() {
+            std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+        } else {
+            dir.to_path_buf()
+        };
+        return Err(ProjectError::NoPyproject { dir });
     }
     read_pyproject(&path)
 }

@@ -464,6 +464,20 @@ pub(crate) fn empty_ranges(tree: &DerivationTree<Pkg, Range, String>, out: &mut 
     }
 }
 
+/// Every range some package (or the project) requires of `pkg`.
+fn required_ranges(tree: &DerivationTree<Pkg, Range, String>, pkg: &Pkg, out: &mut Vec<Range>) {
+    match tree {
+        DerivationTree::External(External::FromDependencyOf(_, _, dep, range)) if dep == pkg => {
+            out.push(range.clone());
+        }
+        DerivationTree::External(_) => {}
+        DerivationTree::Derived(derived) => {
+            required_ranges(&derived.cause1, pkg, out);
+            required_ranges(&derived.cause2, pkg, out);
+        }
+    }
+}
+
 /// Hints for a failed resolution: pre-releases, yanked versions, Requires-Python and
 /// missing packages that explain why a range came up empty.
 pub(crate) fn hints(
@@ -484,12 +498,18 @@ pub(crate) fn hints(
             ));
             continue;
         }
-        if let Some(releases) = releases.get(name)
-            && !releases.keys().any(|v| range.contains(v))
-            && let Some(hint) = nearest_releases(name, &range, releases)
-        {
-            hints.insert(hint);
-            continue;
+        // A leaf can be what is left of a range after the solver tried its versions;
+        // "no release in range" is only news for a range something actually required.
+        if let Some(releases) = releases.get(name) {
+            let mut required = Vec::new();
+            required_ranges(tree, &pkg, &mut required);
+            let empty = required
+                .iter()
+                .find(|r| !releases.keys().any(|v| r.contains(v)));
+            if let Some(hint) = empty.and_then(|r| nearest_releases(name, r, releases)) {
+                hints.insert(hint);
+                continue;
+            }
         }
         let Some(skips) = skipped.get(name) else {
             continue;
