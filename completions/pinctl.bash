@@ -252,15 +252,15 @@ _pinctl() {
                     return 0
                     ;;
                 --deny)
-                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash stale-lock" -- "${cur}"))
                     return 0
                     ;;
                 --warn)
-                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash stale-lock" -- "${cur}"))
                     return 0
                     ;;
                 --allow)
-                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "unpinned no-upper-bound wildcard zero-ver-range not-equal-only arbitrary-equality url-without-hash stale-lock" -- "${cur}"))
                     return 0
                     ;;
                 --color)

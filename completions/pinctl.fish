@@ -91,21 +91,24 @@ wildcard\t''
 zero-ver-range\t''
 not-equal-only\t''
 arbitrary-equality\t''
-url-without-hash\t''"
+url-without-hash\t''
+stale-lock\t''"
 complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l warn -d 'Report RULE as a warning (repeatable)' -r -f -a "unpinned\t''
 no-upper-bound\t''
 wildcard\t''
 zero-ver-range\t''
 not-equal-only\t''
 arbitrary-equality\t''
-url-without-hash\t''"
+url-without-hash\t''
+stale-lock\t''"
 complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l allow -d 'Do not report RULE (repeatable)' -r -f -a "unpinned\t''
 no-upper-bound\t''
 wildcard\t''
 zero-ver-range\t''
 not-equal-only\t''
 arbitrary-equality\t''
-url-without-hash\t''"
+url-without-hash\t''
+stale-lock\t''"
 complete -c pinctl -n "__fish_pinctl_using_subcommand check" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"

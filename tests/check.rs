@@ -412,3 +412,15 @@ fn example_projects() {
     ]);
     snap!("check_example_loose_requirements_github", run(&mut cmd));
 }
+
+#[test]
+fn stale_lock_is_an_error_finding() {
+    let pyproject = "[project]\nname = \"svc\"\nversion = \"0\"\nrequires-python = \">=3.10\"\ndependencies = [\"rich>=13,<14\"]\n";
+    let lock = "lock-version = \"1.0\"\nrequires-python = \">=3.10\"\ncreated-by = \"pinctl\"\npackages = []\n\n[tool.pinctl]\nfingerprint = \"0\"\nindex-url = \"https://pypi.org/simple\"\ndependencies = [\"rich>=12,<13\"]\n";
+    let d = dir(&[("pyproject.toml", pyproject), ("pylock.toml", lock)]);
+    snap!("check_stale_lock", run(&mut check(&d, &[])));
+    assert_eq!(
+        exit_code(&mut check(&d, &["--warn", "stale-lock"])),
+        Some(0)
+    );
+}

@@ -10,7 +10,7 @@ use pep508_rs::ExtraName;
 use crate::cli::{ExportArgs, ExportFormat, GlobalArgs};
 use crate::commands::ExitStatus;
 use crate::export::{self, RequirementsTxtOptions, SelectionRequest};
-use crate::lock::{self, Freshness, Lock, LockInputs};
+use crate::lock::{self, Freshness, Lock};
 use crate::printer::{HintedError, Printer};
 use crate::project::{self, GroupName};
 
@@ -108,13 +108,9 @@ fn dir_or_cwd(dir: &Path) -> PathBuf {
     }
 }
 
-/// The lock must match the project's requirements and requires-python. The index and
-/// resolution options are taken from the lock: they are settings of `pinctl lock`, not
-/// inputs `export` can see.
+/// The lock must match the project's requirements and requires-python.
 fn check_fresh(lock: &Lock, project: &project::Project, lock_path: &Path) -> anyhow::Result<()> {
-    let mut inputs = LockInputs::from_project(project, &lock.tool.index_url);
-    inputs.options.clone_from(&lock.tool.options);
-    match lock::check_fresh(lock, &inputs) {
+    match lock::check_project_fresh(lock, project) {
         Freshness::Fresh => Ok(()),
         Freshness::Stale(reasons) => Err(HintedError::new(
             format!(

@@ -171,7 +171,9 @@ fn check_only(
 /// Prints the lint findings about the project's own specifiers as warnings: lock's exit
 /// code is about locking, `pinctl check` is the gate.
 fn report_lint(project: &Project, printer: &Printer) -> anyhow::Result<()> {
-    let levels = LintLevels::from_pyproject(&project.file)?;
+    // The lock is about to be rewritten: whether the old one is stale is not news.
+    let levels =
+        LintLevels::from_pyproject(&project.file)?.with_overrides([], [], ["stale-lock"])?;
     let findings = lint::sort_findings(lint::check_project(project, &levels));
     if !findings.is_empty() && printer.verbosity() >= Verbosity::Normal {
         printer.diagnostic(&render::human(&findings));

@@ -217,6 +217,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::not_equal_only::NotEqualOnly,
     &rules::arbitrary_equality::ArbitraryEquality,
     &rules::url_without_hash::UrlWithoutHash,
+    &rules::stale_lock::StaleLock,
 ];
 
 /// The names of every rule, in documentation order (for `--deny` and friends).

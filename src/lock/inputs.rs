@@ -153,6 +153,15 @@ pub(crate) fn describe_scope(scope: &Scope) -> String {
     }
 }
 
+/// Compares the lock with the project's requirements and requires-python only. The index
+/// and resolution options are taken from the lock itself: they are settings of
+/// `pinctl lock`, which `export` and `check` cannot see.
+pub fn check_project_fresh(lock: &Lock, project: &Project) -> Freshness {
+    let mut inputs = LockInputs::from_project(project, &lock.tool.index_url);
+    inputs.options.clone_from(&lock.tool.options);
+    check_fresh(lock, &inputs)
+}
+
 /// Compares the lock's recorded inputs with the project's current ones.
 pub fn check_fresh(lock: &Lock, inputs: &LockInputs) -> Freshness {
     let current = inputs.tool();

@@ -34,7 +34,7 @@ use crate::project::{GroupName, Scope};
 pub use build::build_lock;
 pub use diff::{Change, diff};
 pub use files::{python_tag_compatible, strip_credentials};
-pub use inputs::{Freshness, LockInputs, check_fresh};
+pub use inputs::{Freshness, LockInputs, check_fresh, check_project_fresh};
 pub use marker::{pep751_marker, selection_marker};
 pub use write::write_if_changed;
 

@@ -8,6 +8,7 @@
 pub mod arbitrary_equality;
 pub mod no_upper_bound;
 pub mod not_equal_only;
+pub mod stale_lock;
 pub mod unpinned;
 pub mod url_without_hash;
 pub mod wildcard;
