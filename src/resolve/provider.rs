@@ -506,11 +506,12 @@ impl DependencyProvider for Provider<'_> {
         };
         let conflicts = stats.conflict_count();
         self.conflicts.borrow_mut().insert(name.clone(), conflicts);
-        let class = match (exact, package) {
-            (true, _) => 4,
-            (false, _) if self.boosted.contains(name) => 3,
-            (false, Pkg::Base(_)) => 2,
-            (false, _) => 1,
+        // A package and its `name[extra]` nodes share the discovery order, as in uv: an
+        // extra's dependencies are discovered when the extra is, not after every base.
+        let class = match exact {
+            true => 4,
+            false if self.boosted.contains(name) => 3,
+            false => 2,
         };
         let order = self
             .discovery
