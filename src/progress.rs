@@ -2,6 +2,7 @@
 //! [`Reporter`] events. Hidden unless [`Printer::show_progress`] allows it
 //! (a terminal, no `-q`, `-v` or `--no-progress`).
 
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -54,12 +55,16 @@ impl ProgressReporter {
         if self.bar.is_hidden() {
             return;
         }
-        self.bar.set_message(format!(
-            "{}: {} packages, {} requests in flight",
-            self.verb,
-            self.resolved.load(Ordering::Relaxed),
-            self.in_flight.load(Ordering::Relaxed)
-        ));
+        // The resolver settles versions only at the end of a solve, so the request
+        // counters are what moves while it works.
+        let in_flight = self.in_flight.load(Ordering::Relaxed);
+        let done = self.requests.load(Ordering::Relaxed).saturating_sub(in_flight);
+        let resolved = self.resolved.load(Ordering::Relaxed);
+        let mut message = format!("{}: {done} requests done, {in_flight} in flight", self.verb);
+        if resolved > 0 {
+            let _ = write!(message, ", {resolved} packages resolved");
+        }
+        self.bar.set_message(message);
     }
 
     /// Removes the spinner from the terminal.
