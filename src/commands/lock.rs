@@ -34,7 +34,10 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     let started = Instant::now();
     let dir = global.directory.clone().unwrap_or_default();
     let project = project::read_project(&dir)?;
-    let settings = settings::index_settings(&index, Some(&project))?;
+    let mut settings = settings::index_settings(&index, Some(&project))?;
+    // An upgrade asks for today's releases: cached index pages (up to 10 minutes old)
+    // could hide one published since.
+    settings.refresh |= (upgrade || !upgrade_package.is_empty()) && !settings.offline;
     let inputs = LockInputs::from_project(&project, &settings.url);
     let lock_path = dir.join(LOCK_FILE_NAME);
     let existing = Lock::read(&lock_path).map_err(|err| {
@@ -86,6 +89,15 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     let resolution = resolution.map_err(resolve_error)?;
 
     let new_lock = lock::build_lock(&resolution, &inputs);
+    if let Upgrade::Packages(names) = &options.upgrade {
+        for name in names {
+            if !new_lock.packages.iter().any(|p| &p.name == name) {
+                printer.warn(&format!(
+                    "`--upgrade-package {name}`: `{name}` is not in the lock; nothing to upgrade"
+                ));
+            }
+        }
+    }
     let text = new_lock.to_toml();
     let changes = existing
         .as_ref()
