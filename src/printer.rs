@@ -136,6 +136,31 @@ impl Printer {
     }
 }
 
+/// `-v` shows pinctl's own warnings and info logs (skipped files, invalid metadata), `-vv` its
+/// debug logs, on stderr.
+pub fn init_logging(verbosity: Verbosity) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let level = match verbosity {
+        Verbosity::Quiet => return,
+        Verbosity::Normal => tracing::Level::ERROR,
+        Verbosity::Verbose => tracing::Level::INFO,
+        Verbosity::Debug => tracing::Level::DEBUG,
+    };
+    let only_pinctl = tracing_subscriber::filter::filter_fn(move |meta| {
+        meta.target().starts_with("pinctl") && *meta.level() <= level
+    });
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .without_time()
+                .with_target(false),
+        )
+        .with(only_pinctl)
+        .try_init();
+}
+
 /// An error with a known fix, for errors that are not tied to a file position.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]

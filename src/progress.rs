@@ -58,7 +58,10 @@ impl ProgressReporter {
         // The resolver settles versions only at the end of a solve, so the request
         // counters are what moves while it works.
         let in_flight = self.in_flight.load(Ordering::Relaxed);
-        let done = self.requests.load(Ordering::Relaxed).saturating_sub(in_flight);
+        let done = self
+            .requests
+            .load(Ordering::Relaxed)
+            .saturating_sub(in_flight);
         let resolved = self.resolved.load(Ordering::Relaxed);
         let mut message = format!("{}: {done} requests done, {in_flight} in flight", self.verb);
         if resolved > 0 {
