@@ -7,6 +7,11 @@ use pinctl::cli::Cli;
 use pinctl::commands::{self, ExitStatus};
 use pinctl::printer::{self, Printer, Verbosity};
 
+/// mimalloc: a lock takes hundreds of thousands of small allocations (index pages), and
+/// glibc's allocator spends much of a warm run growing and trimming its arenas.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `-v` shows pinctl's own warnings and info logs (skipped files, invalid metadata), `-vv` its
 /// debug logs, on stderr.
 fn init_logging(verbosity: Verbosity) {
