@@ -62,27 +62,40 @@ struct MetadataHint {
 }
 
 /// A parsed project page: its version map and the files advertising PEP 658 metadata
-/// (the rest of the page is not kept in memory).
+/// (filename to the sidecar's sha256, if given; the rest of the page is not kept).
 struct Page {
     versions: Arc<PackageVersions>,
-    hints: HashMap<String, MetadataHint>,
+    hints: HashMap<String, Option<String>>,
 }
 
 impl Page {
-    fn new(name: &PackageName, page: SimplePage) -> Self {
-        let versions = Arc::new(simple::to_versions(name, &page));
-        let hints = page
-            .files
-            .into_iter()
-            .filter(|f| f.core_metadata)
-            .map(|f| {
-                let hint = MetadataHint {
-                    sha256: f.core_metadata_sha256,
-                };
-                (f.filename, hint)
-            })
-            .collect();
-        Self { versions, hints }
+    fn from_cache(cached: CachedPage) -> Self {
+        Self {
+            versions: Arc::new(cached.versions),
+            hints: cached.hints,
+        }
+    }
+}
+
+/// The cache entry for a freshly fetched page.
+fn cache_entry(
+    name: &PackageName,
+    page: &SimplePage,
+    max_age: Option<u64>,
+    etag: Option<String>,
+) -> CachedPage {
+    let hints = page
+        .files
+        .iter()
+        .filter(|f| f.core_metadata)
+        .map(|f| (f.filename.clone(), f.core_metadata_sha256.clone()))
+        .collect();
+    CachedPage {
+        fetched_at: now_secs(),
+        max_age,
+        etag,
+        versions: simple::to_versions(name, page),
+        hints,
     }
 }
 
@@ -490,33 +503,29 @@ impl HttpIndex {
         cell.get_or_try_init(|| self.load_page(name)).await.cloned()
     }
 
-    async fn page_from_cache(
-        &self,
-        name: &PackageName,
-        cached: CachedPage,
-    ) -> Result<Arc<Page>, IndexError> {
+    fn page_from_cache(&self, cached: CachedPage) -> Arc<Page> {
         self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
-        let name = name.clone();
-        blocking(move || Ok(Arc::new(Page::new(&name, cached.page)))).await
+        Arc::new(Page::from_cache(cached))
     }
 
     async fn load_page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
         let inner = &self.inner;
         let key = name.to_string();
         let cached = {
-            let (cache, key) = (inner.cache.clone(), key.clone());
-            blocking(move || Ok(cache.read_page(&key))).await?
+            // Offline, no metadata file is fetched: the hints are not needed.
+            let (cache, name, hints) = (inner.cache.clone(), name.clone(), !inner.settings.offline);
+            blocking(move || Ok(cache.read_page(&name, hints))).await?
         };
         if inner.settings.offline {
             return match cached {
-                Some(c) => self.page_from_cache(name, c).await,
+                Some(c) => Ok(self.page_from_cache(c)),
                 None => Err(IndexError::Offline {
                     what: name.to_string(),
                 }),
             };
         }
         let cached = match cached.filter(|_| !inner.settings.refresh) {
-            Some(c) if c.is_fresh(now_secs()) => return self.page_from_cache(name, c).await,
+            Some(c) if c.is_fresh(now_secs()) => return Ok(self.page_from_cache(c)),
             other => other,
         };
         let url = inner
@@ -552,7 +561,7 @@ impl HttpIndex {
         let is_json = header_str(header::CONTENT_TYPE).is_some_and(|t| t.contains("json"));
         let revalidated = match fetched.status {
             304 => match cached {
-                Some(c) => Some(c.page),
+                Some(c) => Some(c),
                 None => return Err(Self::status_error(&url, 304)),
             },
             404 => return Err(IndexError::NotFound(name.clone())),
@@ -563,21 +572,25 @@ impl HttpIndex {
         // and disk work: keep them off the async workers.
         let (cache, name) = (inner.cache.clone(), name.clone());
         blocking(move || {
-            let page = match revalidated {
-                Some(page) => page,
-                None if is_json => simple::parse_json(&fetched.body, &fetched.final_url)
-                    .map_err(|e| IndexError::Other(e.to_string()))?,
-                None => simple::parse_html(&fetched.body, &fetched.final_url)
-                    .map_err(|e| IndexError::Other(e.to_string()))?,
+            let entry = match revalidated {
+                Some(mut entry) => {
+                    entry.fetched_at = now_secs();
+                    entry.max_age = max_age;
+                    entry.etag = etag.or(entry.etag);
+                    entry
+                }
+                None => {
+                    let page = if is_json {
+                        simple::parse_json(&fetched.body, &fetched.final_url)
+                    } else {
+                        simple::parse_html(&fetched.body, &fetched.final_url)
+                    }
+                    .map_err(|e| IndexError::Other(e.to_string()))?;
+                    cache_entry(&name, &page, max_age, etag)
+                }
             };
-            let entry = CachedPage {
-                fetched_at: now_secs(),
-                max_age,
-                etag,
-                page,
-            };
-            cache.write_page(&key, &entry);
-            Ok(Arc::new(Page::new(&name, entry.page)))
+            cache.write_page(&entry);
+            Ok(Arc::new(Page::from_cache(entry)))
         })
         .await
     }
@@ -614,8 +627,10 @@ impl HttpIndex {
             ))
         })?;
         let mut metadata = if let Some(wheel) = pick_wheel(&files.files) {
-            let hint = page.hints.get(&wheel.filename);
-            self.wheel_metadata(name, wheel, hint).await?
+            let hint = page.hints.get(&wheel.filename).map(|sha256| MetadataHint {
+                sha256: sha256.clone(),
+            });
+            self.wheel_metadata(name, wheel, hint.as_ref()).await?
         } else {
             let sdist = files
                 .files
