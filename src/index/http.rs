@@ -106,7 +106,9 @@ struct Inner {
     /// The index base without credentials, ending in `/`.
     base: Url,
     credentials: Option<Credentials>,
-    client: reqwest::Client,
+    /// Built on first use: loading the TLS roots takes milliseconds an offline run or a
+    /// run served from the cache does not need to spend.
+    client: std::sync::OnceLock<Result<reqwest::Client, String>>,
     permits: Semaphore,
     reporter: Arc<dyn Reporter>,
     cache: DiskCache,
@@ -248,18 +250,6 @@ impl HttpIndex {
         {
             credentials = auth::netrc_credentials(&path, host);
         }
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("pinctl/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(settings.timeout)
-            .read_timeout(settings.timeout)
-            // Many project pages (megabytes each) share one HTTP/2 connection: the
-            // default flow-control windows would cap its throughput.
-            .http2_initial_stream_window_size(16 * 1024 * 1024)
-            .http2_initial_connection_window_size(64 * 1024 * 1024)
-            .build()
-            .map_err(|e| {
-                IndexError::Other(format!("cannot set up the HTTP client: {}", describe(&e)))
-            })?;
         let cache = DiskCache::new(settings.cache_dir.clone(), base.as_str());
         let permits = Semaphore::new(settings.concurrency.max(1));
         Ok(Self {
@@ -267,7 +257,7 @@ impl HttpIndex {
                 settings,
                 base,
                 credentials,
-                client,
+                client: std::sync::OnceLock::new(),
                 permits,
                 reporter,
                 cache,
@@ -281,6 +271,27 @@ impl HttpIndex {
                 origins: Mutex::default(),
             }),
         })
+    }
+
+    /// The HTTP client, built on first use.
+    fn client(&self) -> Result<&reqwest::Client, String> {
+        let timeout = self.inner.settings.timeout;
+        self.inner
+            .client
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .user_agent(concat!("pinctl/", env!("CARGO_PKG_VERSION")))
+                    .connect_timeout(timeout)
+                    .read_timeout(timeout)
+                    // Many project pages (megabytes each) share one HTTP/2 connection: the
+                    // default flow-control windows would cap its throughput.
+                    .http2_initial_stream_window_size(16 * 1024 * 1024)
+                    .http2_initial_connection_window_size(64 * 1024 * 1024)
+                    .build()
+                    .map_err(|e| format!("cannot set up the HTTP client: {}", describe(&e)))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// What the client has done so far.
@@ -377,8 +388,8 @@ impl HttpIndex {
     /// One attempt: send, then read the body for statuses the caller uses.
     async fn attempt(&self, req: &Request<'_>) -> Result<Fetched, AttemptError> {
         let mut builder = self
-            .inner
-            .client
+            .client()
+            .map_err(AttemptError::Fatal)?
             .get(req.url.clone())
             .headers(req.headers.clone());
         if let Some(c) = self.credentials_for(req.url) {
