@@ -78,21 +78,35 @@ impl HttpIndex {
         let try_sidecar = advertised
             || inner.sidecar_hits.load(Ordering::Relaxed) > 0
             || inner.sidecar_misses.load(Ordering::Relaxed) < SIDECAR_GIVE_UP;
+        // While it is unknown whether this index serves unadvertised sidecars, the range
+        // read starts alongside the sidecar: on an index without them (the reachable
+        // PyPI, for recent uploads), waiting for the 404 cost a round trip on the
+        // critical path of the first packages.
+        let race = !advertised && try_sidecar && inner.sidecar_hits.load(Ordering::Relaxed) == 0;
+        let mut by_range = None;
         if try_sidecar {
             let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
                 IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
             })?;
             let what = format!("{}.metadata", wheel.filename);
-            let fetched = self
-                .fetch(&Request {
-                    url: &sidecar,
-                    what: &what,
-                    headers: HeaderMap::new(),
-                    limit: MAX_METADATA,
-                    range: false,
-                    to_file: false,
-                })
-                .await?;
+            let request = Request {
+                url: &sidecar,
+                what: &what,
+                headers: HeaderMap::new(),
+                limit: MAX_METADATA,
+                range: false,
+                to_file: false,
+            };
+            let fetched = if race {
+                let (fetched, range) = futures::join!(
+                    self.fetch(&request),
+                    self.metadata_by_range(name, &wheel_url, &wheel.filename)
+                );
+                by_range = Some(range);
+                fetched?
+            } else {
+                self.fetch(&request).await?
+            };
             if fetched.status == 200 {
                 if !advertised {
                     inner.sidecar_hits.fetch_add(1, Ordering::Relaxed);
@@ -110,10 +124,14 @@ impl HttpIndex {
                 status_text(fetched.status)
             );
         }
-        if let Some(bytes) = self
-            .metadata_by_range(name, &wheel_url, &wheel.filename)
-            .await?
-        {
+        let by_range = match by_range {
+            Some(done) => done,
+            None => {
+                self.metadata_by_range(name, &wheel_url, &wheel.filename)
+                    .await
+            }
+        };
+        if let Some(bytes) = by_range? {
             return Self::metadata_text(&wheel_url, &bytes);
         }
         tracing::debug!("reading {} in full", redact(wheel_url.as_str()));
