@@ -80,7 +80,7 @@ impl Page {
 /// The cache entry for a freshly fetched page.
 fn cache_entry(
     name: &PackageName,
-    page: &SimplePage,
+    page: SimplePage,
     max_age: Option<u64>,
     etag: Option<String>,
 ) -> CachedPage {
@@ -94,7 +94,7 @@ fn cache_entry(
         fetched_at: now_secs(),
         max_age,
         etag,
-        versions: simple::to_versions(name, page),
+        versions: simple::into_versions(name, page),
         hints,
     }
 }
@@ -597,7 +597,7 @@ impl HttpIndex {
                         simple::parse_html(&fetched.body, &fetched.final_url)
                     }
                     .map_err(|e| IndexError::Other(e.to_string()))?;
-                    cache_entry(&name, &page, max_age, etag)
+                    cache_entry(&name, page, max_age, etag)
                 }
             };
             cache.write_page(&entry);

@@ -62,43 +62,49 @@ fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
-/// Interns strings into a table, giving each distinct one an index.
-#[derive(Default)]
-struct Table {
-    strings: Vec<String>,
-    index: HashMap<String, usize>,
+/// Interns values into a table, giving each distinct one an index (in first-seen order).
+struct Table<K> {
+    order: Vec<K>,
+    index: HashMap<K, usize>,
 }
 
-impl Table {
-    fn intern(&mut self, s: String) -> usize {
-        if let Some(&i) = self.index.get(&s) {
+impl<K: std::hash::Hash + Eq + Clone> Table<K> {
+    fn new() -> Self {
+        Self {
+            order: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn intern(&mut self, key: &K) -> usize {
+        if let Some(&i) = self.index.get(key) {
             return i;
         }
-        let i = self.strings.len();
-        self.strings.push(s.clone());
-        self.index.insert(s, i);
+        let i = self.order.len();
+        self.order.push(key.clone());
+        self.index.insert(key.clone(), i);
         i
     }
 
-    fn put(&self, out: &mut Vec<u8>) {
-        put_u32(out, self.strings.len());
-        for s in &self.strings {
-            put_str(out, s);
+    fn put(&self, out: &mut Vec<u8>, show: impl Fn(&K) -> String) {
+        put_u32(out, self.order.len());
+        for key in &self.order {
+            put_str(out, &show(key));
         }
     }
 }
 
-fn put_tags(out: &mut Vec<u8>, tags: &mut Table, list: &[String]) {
+fn put_tags<'a>(out: &mut Vec<u8>, tags: &mut Table<&'a str>, list: &'a [String]) {
     put_u32(out, list.len());
     for tag in list {
-        put_u32(out, tags.intern(tag.clone()));
+        put_u32(out, tags.intern(&tag.as_str()));
     }
 }
 
 /// Encodes `page` (the `hints` included).
 pub fn encode(page: &CachedPage) -> Vec<u8> {
-    let mut requires_python = Table::default();
-    let mut tags = Table::default();
+    let mut requires_python: Table<&VersionSpecifiers> = Table::new();
+    let mut tags: Table<&str> = Table::new();
     let mut body = Vec::with_capacity(page.versions.versions.len() * 512);
     put_u32(&mut body, page.versions.versions.len());
     for (version, files) in &page.versions.versions {
@@ -132,7 +138,7 @@ pub fn encode(page: &CachedPage) -> Vec<u8> {
             let rp = file
                 .requires_python
                 .as_ref()
-                .map_or(0, |rp| requires_python.intern(rp.to_string()) + 1);
+                .map_or(0, |rp| requires_python.intern(&rp) + 1);
             put_u32(&mut body, rp);
             match &file.yanked {
                 None => body.push(0),
@@ -177,8 +183,8 @@ pub fn encode(page: &CachedPage) -> Vec<u8> {
         None => out.push(0),
     }
     put_opt_str(&mut out, page.etag.as_deref());
-    requires_python.put(&mut out);
-    tags.put(&mut out);
+    requires_python.put(&mut out, ToString::to_string);
+    tags.put(&mut out, |tag| (*tag).to_owned());
     out.extend_from_slice(&body);
     out
 }
