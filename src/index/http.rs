@@ -437,6 +437,11 @@ impl HttpIndex {
             len: 0,
         };
         if !read_body {
+            tracing::debug!(
+                "GET {} -> {status} in {:.0?}",
+                redact(req.url.as_str()),
+                started.elapsed()
+            );
             return Ok(fetched);
         }
         if let Some(len) = response.content_length().filter(|&l| l > req.limit) {

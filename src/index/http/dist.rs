@@ -7,6 +7,7 @@
 
 use std::fs::File;
 
+use futures::future::Either;
 use pep440_rs::Version;
 use pep508_rs::PackageName;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -78,11 +79,11 @@ impl HttpIndex {
         let try_sidecar = advertised
             || inner.sidecar_hits.load(Ordering::Relaxed) > 0
             || inner.sidecar_misses.load(Ordering::Relaxed) < SIDECAR_GIVE_UP;
-        // While it is unknown whether this index serves unadvertised sidecars, the range
-        // read starts alongside the sidecar: on an index without them (the reachable
-        // PyPI, for recent uploads), waiting for the 404 cost a round trip on the
-        // critical path of the first packages.
-        let race = !advertised && try_sidecar && inner.sidecar_hits.load(Ordering::Relaxed) == 0;
+        // An unadvertised sidecar may or may not exist (the reachable PyPI serves them for
+        // older uploads only), so the range read starts alongside it: waiting for a 404
+        // cost a round trip, often on the critical path. The range read is dropped as
+        // soon as the sidecar answers 200.
+        let race = !advertised && try_sidecar;
         let mut by_range = None;
         if try_sidecar {
             let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
@@ -98,12 +99,22 @@ impl HttpIndex {
                 to_file: false,
             };
             let fetched = if race {
-                let (fetched, range) = futures::join!(
-                    self.fetch(&request),
-                    self.metadata_by_range(name, &wheel_url, &wheel.filename)
-                );
-                by_range = Some(range);
-                fetched?
+                let sidecar_read = std::pin::pin!(self.fetch(&request));
+                let range_read =
+                    std::pin::pin!(self.metadata_by_range(name, &wheel_url, &wheel.filename));
+                match futures::future::select(sidecar_read, range_read).await {
+                    Either::Left((fetched, range_read)) => {
+                        let fetched = fetched?;
+                        if fetched.status != 200 {
+                            by_range = Some(range_read.await);
+                        }
+                        fetched
+                    }
+                    Either::Right((range, sidecar_read)) => {
+                        by_range = Some(range);
+                        sidecar_read.await?
+                    }
+                }
             } else {
                 self.fetch(&request).await?
             };
