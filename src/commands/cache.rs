@@ -111,13 +111,15 @@ mod tests {
         let cache = dir.path().join("cache");
         fs_err::create_dir_all(cache.join("simple-v1/abc")).unwrap();
         fs_err::write(cache.join("simple-v1/abc/django.json"), b"{}").unwrap();
+        fs_err::create_dir_all(cache.join("simple-v2/abc")).unwrap();
+        fs_err::write(cache.join("simple-v2/abc/django.bin"), b"pin").unwrap();
         fs_err::create_dir_all(cache.join("metadata-v1")).unwrap();
         let removed = clean(&cache).unwrap();
         assert_eq!(
             removed,
             Cleaned {
                 existed: true,
-                bytes: 2
+                bytes: 5
             }
         );
         assert!(!cache.exists());

@@ -588,22 +588,19 @@ impl HttpIndex {
         // and disk work: keep them off the async workers.
         let (cache, name) = (inner.cache.clone(), name.clone());
         blocking(move || {
-            let entry = match revalidated {
-                Some(mut entry) => {
-                    entry.fetched_at = now_secs();
-                    entry.max_age = max_age;
-                    entry.etag = etag.or(entry.etag);
-                    entry
+            let entry = if let Some(mut entry) = revalidated {
+                entry.fetched_at = now_secs();
+                entry.max_age = max_age;
+                entry.etag = etag.or(entry.etag);
+                entry
+            } else {
+                let page = if is_json {
+                    simple::parse_json(&fetched.body, &fetched.final_url)
+                } else {
+                    simple::parse_html(&fetched.body, &fetched.final_url)
                 }
-                None => {
-                    let page = if is_json {
-                        simple::parse_json(&fetched.body, &fetched.final_url)
-                    } else {
-                        simple::parse_html(&fetched.body, &fetched.final_url)
-                    }
-                    .map_err(|e| IndexError::Other(e.to_string()))?;
-                    cache_entry(&name, page, max_age, etag)
-                }
+                .map_err(|e| IndexError::Other(e.to_string()))?;
+                cache_entry(&name, page, max_age, etag)
             };
             cache.write_page(&entry);
             Ok(Arc::new(Page::from_cache(entry)))

@@ -112,15 +112,12 @@ pub fn encode(page: &CachedPage) -> Vec<u8> {
         put_u32(&mut body, files.files.len());
         for file in &files.files {
             put_str(&mut body, &file.filename);
-            match file.url.strip_suffix(file.filename.as_str()) {
-                Some(prefix) => {
-                    body.push(1);
-                    put_str(&mut body, prefix);
-                }
-                None => {
-                    body.push(0);
-                    put_str(&mut body, &file.url);
-                }
+            if let Some(prefix) = file.url.strip_suffix(file.filename.as_str()) {
+                body.push(1);
+                put_str(&mut body, prefix);
+            } else {
+                body.push(0);
+                put_str(&mut body, &file.url);
             }
             body.push(u8::try_from(file.hashes.len()).unwrap_or(u8::MAX));
             for (algorithm, digest) in file.hashes.iter().take(usize::from(u8::MAX)) {
