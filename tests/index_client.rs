@@ -735,8 +735,8 @@ async fn credentials_never_appear_in_errors() {
 
 #[tokio::test]
 async fn range_reads_fetch_an_entry_outside_the_tail() {
-    // Enough incompressible requirements that METADATA does not fit in the 64 KiB tail.
-    let reqs: Vec<String> = (0..12_000u64)
+    // Enough incompressible requirements that METADATA does not fit in the 256 KiB tail.
+    let reqs: Vec<String> = (0..40_000u64)
         .map(|i| {
             format!(
                 "p{:08x}>={}",
