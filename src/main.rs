@@ -7,6 +7,11 @@ use pinctl::cli::Cli;
 use pinctl::commands::{self, ExitStatus};
 use pinctl::printer::{self, Printer};
 
+/// mimalloc: a lock takes hundreds of thousands of small allocations (index pages), and
+/// glibc's allocator spends much of a warm run growing and trimming its arenas.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let printer = Printer::new(&cli.global);

@@ -57,7 +57,8 @@ fn basic_index() -> TestIndex {
         .build()
 }
 
-/// Every file under `dir` is a complete JSON cache entry (no temp files, no halves).
+/// Every file under `dir` is a complete cache entry (no temp files, no halves): a
+/// binary project page or a JSON metadata entry.
 fn assert_cache_clean(dir: &Path) {
     let Ok(entries) = fs_err::read_dir(dir) else {
         return;
@@ -67,15 +68,19 @@ fn assert_cache_clean(dir: &Path) {
         if path.is_dir() {
             assert_cache_clean(&path);
         } else {
-            assert_eq!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("json"),
-                "{}",
-                path.display()
-            );
             let bytes = fs_err::read(&path).unwrap();
-            serde_json::from_slice::<serde_json::Value>(&bytes)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("json") => {
+                    serde_json::from_slice::<serde_json::Value>(&bytes)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                }
+                Some("bin") => {
+                    let stem = path.file_stem().unwrap().to_str().unwrap();
+                    pinctl::index::page_codec::decode(&bytes, &name(stem), true)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                }
+                _ => panic!("unexpected cache file {}", path.display()),
+            }
         }
     }
 }
@@ -186,7 +191,7 @@ async fn unknown_project_is_not_found() {
         "{err}"
     );
     assert_eq!(index.requests("/simple/nope/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v1"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v2"), 0);
 }
 
 #[tokio::test]
@@ -417,7 +422,7 @@ async fn persistent_500_fails_after_the_retries_naming_url_and_attempts() {
     );
     assert!(err.ends_with(": 500 Internal Server Error"), "{err}");
     assert_eq!(index.requests("/simple/a/"), 4);
-    assert_eq!(cache_files(cache.path(), "simple-v1"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v2"), 0);
 }
 
 #[tokio::test]
@@ -518,7 +523,7 @@ async fn malformed_pages_are_errors_and_not_cached() {
         "{err}"
     );
     assert_eq!(index.requests("/simple/a/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v1"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v2"), 0);
 }
 
 #[tokio::test]
@@ -655,7 +660,7 @@ async fn corrupt_cache_entries_are_discarded_and_refetched() {
         .unwrap();
     // Corrupt every entry: one truncated, one that parses as JSON but not as an entry.
     let mut corrupted = 0;
-    for sub in ["simple-v1", "metadata-v1"] {
+    for sub in ["simple-v2", "metadata-v1"] {
         for entry in walkdir(&cache.path().join(sub)) {
             let junk: &[u8] = if corrupted == 0 {
                 b"{\"fetched_at\": 1, \"pa"
@@ -710,7 +715,7 @@ async fn two_indexes_do_not_share_cache_entries() {
         .await
         .unwrap();
     assert_eq!(second.requests("/simple/a/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v1"), 2);
+    assert_eq!(cache_files(cache.path(), "simple-v2"), 2);
 }
 
 #[tokio::test]
@@ -730,8 +735,8 @@ async fn credentials_never_appear_in_errors() {
 
 #[tokio::test]
 async fn range_reads_fetch_an_entry_outside_the_tail() {
-    // Enough incompressible requirements that METADATA does not fit in the 64 KiB tail.
-    let reqs: Vec<String> = (0..12_000u64)
+    // Enough incompressible requirements that METADATA does not fit in the 256 KiB tail.
+    let reqs: Vec<String> = (0..40_000u64)
         .map(|i| {
             format!(
                 "p{:08x}>={}",

@@ -81,11 +81,15 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     let index = HttpIndex::new(settings, reporter.clone())?;
     let resolution = runtime.block_on(resolve::resolve(
         &input,
-        Arc::new(index),
+        Arc::new(index.clone()),
         &options,
         reporter.clone(),
     ));
     reporter.finish();
+    // The index holds every project page read (tens of megabytes in small allocations),
+    // and the runtime its worker threads: the process is about to exit, so neither is
+    // freed or joined.
+    let _leak = Leak(Some((runtime, index)));
     let resolution = resolution.map_err(resolve_error)?;
 
     let new_lock = lock::build_lock(&resolution, &inputs);
@@ -144,6 +148,15 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
         .with_context(|| format!("failed to write `{}`", lock_path.display()))?;
     printer.info(&summary(&new_lock, started.elapsed().as_secs_f64()));
     Ok(ExitStatus::Success)
+}
+
+/// Forgets its value instead of dropping it (see its use in [`run`]).
+struct Leak<T>(Option<T>);
+
+impl<T> Drop for Leak<T> {
+    fn drop(&mut self) {
+        std::mem::forget(self.0.take());
+    }
 }
 
 /// `lock --check`: compares fingerprints only.

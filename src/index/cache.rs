@@ -1,33 +1,30 @@
 //! The on-disk cache: JSON entries written atomically, corrupt entries discarded.
 //!
-//! Layout under the cache dir: `simple-v1/<index>/<name>.json` (parsed project pages
-//! with their freshness data) and `metadata-v1/<index>/<name>/<version>.json` (parsed
+//! Layout under the cache dir: `simple-v2/<index>/<name>.bin` (parsed project pages
+//! with their freshness data, in the binary form of [`super::page_codec`]; `simple-v1/`
+//! held JSON and is no longer read) and `metadata-v1/<index>/<name>/<version>.json` (parsed
 //! core metadata, kept forever). `<index>` is a short hash of the index URL without
 //! credentials, so two indexes never mix. Wheels and sdists are not cached.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use pep508_rs::PackageName;
+
 use super::core_metadata::CachedMetadata;
-use super::simple::SimplePage;
+use super::page_codec;
+
+/// The directory (under the cache root) of cached project pages.
+pub const PAGES_DIR: &str = "simple-v2";
 
 /// How long a project page without cache headers stays fresh.
 pub const DEFAULT_TTL: Duration = Duration::from_mins(10);
 
-/// A cached project page with what is needed to decide whether it is fresh.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CachedPage {
-    /// Seconds since the Unix epoch when the page was fetched or revalidated.
-    pub fetched_at: u64,
-    /// `Cache-Control: max-age`, when sent (0 for `no-cache`/`no-store`).
-    pub max_age: Option<u64>,
-    pub etag: Option<String>,
-    pub page: SimplePage,
-}
+pub use super::page_codec::CachedPage;
 
 impl CachedPage {
     /// Whether the entry can be used without asking the server.
@@ -88,9 +85,9 @@ impl DiskCache {
     /// Where the project page of `name` (normalised) is cached.
     pub fn page_path(&self, name: &str) -> PathBuf {
         self.root
-            .join("simple-v1")
+            .join(PAGES_DIR)
             .join(&self.index)
-            .join(format!("{name}.json"))
+            .join(format!("{name}.bin"))
     }
 
     /// Where the metadata of `name` `version` is cached.
@@ -102,14 +99,27 @@ impl DiskCache {
             .join(format!("{version}.json"))
     }
 
-    /// The cached page of `name`, if any (a corrupt entry is deleted).
-    pub fn read_page(&self, name: &str) -> Option<CachedPage> {
-        read_json(&self.page_path(name))
+    /// The cached page of `name`, if any (a corrupt entry is deleted). `with_hints: false`
+    /// leaves out the PEP 658 hints (not needed offline).
+    pub fn read_page(&self, name: &PackageName, with_hints: bool) -> Option<CachedPage> {
+        let path = self.page_path(name.as_ref());
+        let bytes = read_entry(&path)?;
+        match page_codec::decode(&bytes, name, with_hints) {
+            Ok(page) => Some(page),
+            Err(e) => {
+                tracing::warn!("discarding corrupt cache entry {}: {e}", path.display());
+                let _ = fs_err::remove_file(&path);
+                None
+            }
+        }
     }
 
-    /// Stores the page of `name` atomically.
-    pub fn write_page(&self, name: &str, page: &CachedPage) {
-        write_json(&self.page_path(name), page);
+    /// Stores the page of `page.versions.name` atomically.
+    pub fn write_page(&self, page: &CachedPage) {
+        let path = self.page_path(page.versions.name.as_ref());
+        if let Err(e) = write_bytes(&path, &page_codec::encode(page)) {
+            tracing::warn!("cannot write cache entry {}: {e}", path.display());
+        }
     }
 
     /// The cached metadata of `name` `version`, if any (a corrupt entry is deleted).
@@ -129,17 +139,22 @@ impl DiskCache {
     }
 }
 
-/// Reads a JSON entry; a missing file gives `None`, a corrupt one is deleted.
-pub fn read_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
-    let bytes = match fs_err::read(path) {
-        Ok(b) => b,
+/// The bytes of an entry; `None` if it is missing or unreadable.
+fn read_entry(path: &Path) -> Option<Vec<u8>> {
+    match fs_err::read(path) {
+        Ok(b) => Some(b),
         Err(e) => {
             if e.kind() != std::io::ErrorKind::NotFound {
                 tracing::debug!("cannot read cache entry: {e}");
             }
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Reads a JSON entry; a missing file gives `None`, a corrupt one is deleted.
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = read_entry(path)?;
     match serde_json::from_slice(&bytes) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -159,14 +174,18 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) {
 }
 
 fn try_write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    // Serialise first: writing through serde to an unbuffered file is a syscall a token.
+    write_bytes(path, &serde_json::to_vec(value)?)
+}
+
+/// Writes `bytes` through a temp file in the same directory and a rename.
+fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("cache path has no parent"))?;
     fs_err::create_dir_all(dir)?;
-    // Serialise first: writing through serde to an unbuffered file is a syscall a token.
-    let bytes = serde_json::to_vec(value)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, &bytes)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -189,56 +208,83 @@ pub fn dir_size(dir: &Path) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::simple::PageFile;
+    use std::str::FromStr;
 
     fn page() -> CachedPage {
-        CachedPage {
-            fetched_at: 1000,
-            max_age: None,
-            etag: Some("\"abc\"".into()),
-            page: SimplePage {
-                files: vec![PageFile {
-                    filename: "foo-1.0.tar.gz".into(),
-                    url: "https://example.com/foo-1.0.tar.gz".into(),
-                    hashes: [("sha256".to_owned(), "ab".to_owned())].into(),
-                    size: Some(3),
-                    upload_time: None,
-                    requires_python: Some(">=3.8".into()),
-                    yanked: false,
-                    yanked_reason: None,
-                    core_metadata: false,
-                    core_metadata_sha256: None,
-                }],
-            },
-        }
+        page_codec::tests::sample()
     }
 
     #[test]
     fn round_trip_and_corruption() {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::new(dir.path().to_path_buf(), "https://example.com/simple/");
-        assert!(cache.read_page("foo").is_none());
-        cache.write_page("foo", &page());
-        assert_eq!(cache.read_page("foo"), Some(page()));
+        let foo = PackageName::from_str("foo").unwrap();
+        assert!(cache.read_page(&foo, true).is_none());
+        cache.write_page(&page());
+        assert!(
+            cache
+                .page_path("foo")
+                .starts_with(dir.path().join("simple-v2"))
+        );
+        assert_eq!(cache.read_page(&foo, true), Some(page()));
         // No temp files left beside the entry.
         let siblings = fs_err::read_dir(cache.page_path("foo").parent().unwrap())
             .unwrap()
             .count();
         assert_eq!(siblings, 1);
         // A corrupt entry is reported as a miss and deleted.
-        fs_err::write(cache.page_path("foo"), b"{\"fetched_at\": 1, \"pag").unwrap();
-        assert!(cache.read_page("foo").is_none());
+        let bytes = fs_err::read(cache.page_path("foo")).unwrap();
+        fs_err::write(cache.page_path("foo"), &bytes[..bytes.len() / 2]).unwrap();
+        assert!(cache.read_page(&foo, true).is_none());
+        assert!(!cache.page_path("foo").exists());
+        // So is an entry in another format.
+        fs_err::write(cache.page_path("foo"), b"{\"fetched_at\": 1, \"page\": {}}").unwrap();
+        assert!(cache.read_page(&foo, true).is_none());
         assert!(!cache.page_path("foo").exists());
         // Another index does not see the entry.
-        cache.write_page("foo", &page());
+        cache.write_page(&page());
         let other = DiskCache::new(dir.path().to_path_buf(), "https://other.example/simple/");
-        assert!(other.read_page("foo").is_none());
+        assert!(other.read_page(&foo, true).is_none());
         assert!(dir_size(dir.path()) > 0);
+    }
+
+    #[test]
+    fn old_format_entries_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(dir.path().to_path_buf(), "https://example.com/simple/");
+        let index_dir = cache
+            .page_path("foo")
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_owned();
+        let old = dir
+            .path()
+            .join("simple-v1")
+            .join(index_dir)
+            .join("foo.json");
+        fs_err::create_dir_all(old.parent().unwrap()).unwrap();
+        fs_err::write(
+            &old,
+            b"{\"fetched_at\": 1, \"max_age\": null, \"etag\": null, \"page\": {\"files\": []}}",
+        )
+        .unwrap();
+        assert!(
+            cache
+                .read_page(&PackageName::from_str("foo").unwrap(), true)
+                .is_none()
+        );
+        assert!(
+            old.exists(),
+            "the old entry is left for `pinctl cache clean`"
+        );
     }
 
     #[test]
     fn freshness() {
         let mut p = page();
+        p.max_age = None;
         assert!(p.is_fresh(1000 + 599));
         assert!(!p.is_fresh(1000 + 600));
         assert!(!p.is_fresh(10), "clock went backwards");

@@ -62,27 +62,40 @@ struct MetadataHint {
 }
 
 /// A parsed project page: its version map and the files advertising PEP 658 metadata
-/// (the rest of the page is not kept in memory).
+/// (filename to the sidecar's sha256, if given; the rest of the page is not kept).
 struct Page {
     versions: Arc<PackageVersions>,
-    hints: HashMap<String, MetadataHint>,
+    hints: HashMap<String, Option<String>>,
 }
 
 impl Page {
-    fn new(name: &PackageName, page: SimplePage) -> Self {
-        let versions = Arc::new(simple::to_versions(name, &page));
-        let hints = page
-            .files
-            .into_iter()
-            .filter(|f| f.core_metadata)
-            .map(|f| {
-                let hint = MetadataHint {
-                    sha256: f.core_metadata_sha256,
-                };
-                (f.filename, hint)
-            })
-            .collect();
-        Self { versions, hints }
+    fn from_cache(cached: CachedPage) -> Self {
+        Self {
+            versions: Arc::new(cached.versions),
+            hints: cached.hints,
+        }
+    }
+}
+
+/// The cache entry for a freshly fetched page.
+fn cache_entry(
+    name: &PackageName,
+    page: SimplePage,
+    max_age: Option<u64>,
+    etag: Option<String>,
+) -> CachedPage {
+    let hints = page
+        .files
+        .iter()
+        .filter(|f| f.core_metadata)
+        .map(|f| (f.filename.clone(), f.core_metadata_sha256.clone()))
+        .collect();
+    CachedPage {
+        fetched_at: now_secs(),
+        max_age,
+        etag,
+        versions: simple::into_versions(name, page),
+        hints,
     }
 }
 
@@ -93,7 +106,9 @@ struct Inner {
     /// The index base without credentials, ending in `/`.
     base: Url,
     credentials: Option<Credentials>,
-    client: reqwest::Client,
+    /// Built on first use: loading the TLS roots takes milliseconds an offline run or a
+    /// run served from the cache does not need to spend.
+    client: std::sync::OnceLock<Result<reqwest::Client, String>>,
     permits: Semaphore,
     reporter: Arc<dyn Reporter>,
     cache: DiskCache,
@@ -235,18 +250,6 @@ impl HttpIndex {
         {
             credentials = auth::netrc_credentials(&path, host);
         }
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("pinctl/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(settings.timeout)
-            .read_timeout(settings.timeout)
-            // Many project pages (megabytes each) share one HTTP/2 connection: the
-            // default flow-control windows would cap its throughput.
-            .http2_initial_stream_window_size(16 * 1024 * 1024)
-            .http2_initial_connection_window_size(64 * 1024 * 1024)
-            .build()
-            .map_err(|e| {
-                IndexError::Other(format!("cannot set up the HTTP client: {}", describe(&e)))
-            })?;
         let cache = DiskCache::new(settings.cache_dir.clone(), base.as_str());
         let permits = Semaphore::new(settings.concurrency.max(1));
         Ok(Self {
@@ -254,7 +257,7 @@ impl HttpIndex {
                 settings,
                 base,
                 credentials,
-                client,
+                client: std::sync::OnceLock::new(),
                 permits,
                 reporter,
                 cache,
@@ -268,6 +271,27 @@ impl HttpIndex {
                 origins: Mutex::default(),
             }),
         })
+    }
+
+    /// The HTTP client, built on first use.
+    fn client(&self) -> Result<&reqwest::Client, String> {
+        let timeout = self.inner.settings.timeout;
+        self.inner
+            .client
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .user_agent(concat!("pinctl/", env!("CARGO_PKG_VERSION")))
+                    .connect_timeout(timeout)
+                    .read_timeout(timeout)
+                    // Many project pages (megabytes each) share one HTTP/2 connection: the
+                    // default flow-control windows would cap its throughput.
+                    .http2_initial_stream_window_size(16 * 1024 * 1024)
+                    .http2_initial_connection_window_size(64 * 1024 * 1024)
+                    .build()
+                    .map_err(|e| format!("cannot set up the HTTP client: {}", describe(&e)))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// What the client has done so far.
@@ -364,8 +388,8 @@ impl HttpIndex {
     /// One attempt: send, then read the body for statuses the caller uses.
     async fn attempt(&self, req: &Request<'_>) -> Result<Fetched, AttemptError> {
         let mut builder = self
-            .inner
-            .client
+            .client()
+            .map_err(AttemptError::Fatal)?
             .get(req.url.clone())
             .headers(req.headers.clone());
         if let Some(c) = self.credentials_for(req.url) {
@@ -413,6 +437,11 @@ impl HttpIndex {
             len: 0,
         };
         if !read_body {
+            tracing::debug!(
+                "GET {} -> {status} in {:.0?}",
+                redact(req.url.as_str()),
+                started.elapsed()
+            );
             return Ok(fetched);
         }
         if let Some(len) = response.content_length().filter(|&l| l > req.limit) {
@@ -490,33 +519,29 @@ impl HttpIndex {
         cell.get_or_try_init(|| self.load_page(name)).await.cloned()
     }
 
-    async fn page_from_cache(
-        &self,
-        name: &PackageName,
-        cached: CachedPage,
-    ) -> Result<Arc<Page>, IndexError> {
+    fn page_from_cache(&self, cached: CachedPage) -> Arc<Page> {
         self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
-        let name = name.clone();
-        blocking(move || Ok(Arc::new(Page::new(&name, cached.page)))).await
+        Arc::new(Page::from_cache(cached))
     }
 
     async fn load_page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
         let inner = &self.inner;
         let key = name.to_string();
         let cached = {
-            let (cache, key) = (inner.cache.clone(), key.clone());
-            blocking(move || Ok(cache.read_page(&key))).await?
+            // Offline, no metadata file is fetched: the hints are not needed.
+            let (cache, name, hints) = (inner.cache.clone(), name.clone(), !inner.settings.offline);
+            blocking(move || Ok(cache.read_page(&name, hints))).await?
         };
         if inner.settings.offline {
             return match cached {
-                Some(c) => self.page_from_cache(name, c).await,
+                Some(c) => Ok(self.page_from_cache(c)),
                 None => Err(IndexError::Offline {
                     what: name.to_string(),
                 }),
             };
         }
         let cached = match cached.filter(|_| !inner.settings.refresh) {
-            Some(c) if c.is_fresh(now_secs()) => return self.page_from_cache(name, c).await,
+            Some(c) if c.is_fresh(now_secs()) => return Ok(self.page_from_cache(c)),
             other => other,
         };
         let url = inner
@@ -552,7 +577,7 @@ impl HttpIndex {
         let is_json = header_str(header::CONTENT_TYPE).is_some_and(|t| t.contains("json"));
         let revalidated = match fetched.status {
             304 => match cached {
-                Some(c) => Some(c.page),
+                Some(c) => Some(c),
                 None => return Err(Self::status_error(&url, 304)),
             },
             404 => return Err(IndexError::NotFound(name.clone())),
@@ -563,21 +588,22 @@ impl HttpIndex {
         // and disk work: keep them off the async workers.
         let (cache, name) = (inner.cache.clone(), name.clone());
         blocking(move || {
-            let page = match revalidated {
-                Some(page) => page,
-                None if is_json => simple::parse_json(&fetched.body, &fetched.final_url)
-                    .map_err(|e| IndexError::Other(e.to_string()))?,
-                None => simple::parse_html(&fetched.body, &fetched.final_url)
-                    .map_err(|e| IndexError::Other(e.to_string()))?,
+            let entry = if let Some(mut entry) = revalidated {
+                entry.fetched_at = now_secs();
+                entry.max_age = max_age;
+                entry.etag = etag.or(entry.etag);
+                entry
+            } else {
+                let page = if is_json {
+                    simple::parse_json(&fetched.body, &fetched.final_url)
+                } else {
+                    simple::parse_html(&fetched.body, &fetched.final_url)
+                }
+                .map_err(|e| IndexError::Other(e.to_string()))?;
+                cache_entry(&name, page, max_age, etag)
             };
-            let entry = CachedPage {
-                fetched_at: now_secs(),
-                max_age,
-                etag,
-                page,
-            };
-            cache.write_page(&key, &entry);
-            Ok(Arc::new(Page::new(&name, entry.page)))
+            cache.write_page(&entry);
+            Ok(Arc::new(Page::from_cache(entry)))
         })
         .await
     }
@@ -614,8 +640,10 @@ impl HttpIndex {
             ))
         })?;
         let mut metadata = if let Some(wheel) = pick_wheel(&files.files) {
-            let hint = page.hints.get(&wheel.filename);
-            self.wheel_metadata(name, wheel, hint).await?
+            let hint = page.hints.get(&wheel.filename).map(|sha256| MetadataHint {
+                sha256: sha256.clone(),
+            });
+            self.wheel_metadata(name, wheel, hint.as_ref()).await?
         } else {
             let sdist = files
                 .files

@@ -11,6 +11,7 @@ pub mod core_metadata;
 pub mod filename;
 pub mod http;
 pub mod memory;
+pub mod page_codec;
 pub mod retry;
 pub mod sdist;
 pub mod settings;

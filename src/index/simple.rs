@@ -94,9 +94,13 @@ fn resolve(base: &Url, href: &str) -> Result<Url, String> {
     let mut url = base
         .join(href)
         .map_err(|e| format!("invalid file URL `{}`: {e}", redact(href)))?;
-    url.set_fragment(None);
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
+    if url.fragment().is_some() {
+        url.set_fragment(None);
+    }
+    if url.has_authority() && (!url.username().is_empty() || url.password().is_some()) {
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
     Ok(url)
 }
 
@@ -139,7 +143,7 @@ pub fn parse_json(body: &[u8], page_url: &Url) -> Result<SimplePage, PageError> 
         };
         files.push(PageFile {
             filename: f.filename,
-            url: url.to_string(),
+            url: url.into(),
             hashes: lower_hashes(f.hashes),
             size: f.size,
             upload_time: f.upload_time,
@@ -355,7 +359,7 @@ pub fn parse_html(body: &[u8], page_url: &Url) -> Result<SimplePage, PageError> 
                 };
                 files.push(PageFile {
                     filename,
-                    url: url.to_string(),
+                    url: url.into(),
                     hashes,
                     size: None,
                     upload_time: None,
@@ -399,10 +403,15 @@ fn parse_requires_python(
 /// Turns a parsed page into the version map, skipping (and logging) files that do not
 /// belong to `name` or whose version is not PEP 440.
 pub fn to_versions(name: &PackageName, page: &SimplePage) -> PackageVersions {
+    into_versions(name, page.clone())
+}
+
+/// [`to_versions`], consuming the page (its strings move into the version map).
+pub fn into_versions(name: &PackageName, page: SimplePage) -> PackageVersions {
     let mut versions: BTreeMap<_, VersionFiles> = BTreeMap::new();
     // Pages repeat the same requires-python on many files: parse (and warn) once each.
-    let mut requires_python_cache: HashMap<&str, Option<VersionSpecifiers>> = HashMap::new();
-    for f in &page.files {
+    let mut requires_python_cache: HashMap<String, Option<VersionSpecifiers>> = HashMap::new();
+    for f in page.files {
         let parsed = match parse_filename(&f.filename, name) {
             Ok(p) => p,
             Err(FilenameRejection::UnsupportedFormat) => continue,
@@ -418,25 +427,27 @@ pub fn to_versions(name: &PackageName, page: &SimplePage) -> PackageVersions {
                 continue;
             }
         };
-        let requires_python = f.requires_python.as_deref().and_then(|rp| {
-            requires_python_cache
-                .entry(rp)
-                .or_insert_with(|| parse_requires_python(rp, name, &f.filename))
-                .clone()
+        let requires_python = f.requires_python.and_then(|rp| {
+            if let Some(parsed) = requires_python_cache.get(&rp) {
+                return parsed.clone();
+            }
+            let parsed = parse_requires_python(&rp, name, &f.filename);
+            requires_python_cache.insert(rp, parsed.clone());
+            parsed
         });
         versions
             .entry(parsed.version)
             .or_default()
             .files
             .push(DistFile {
-                filename: f.filename.clone(),
-                url: f.url.clone(),
-                hashes: f.hashes.clone(),
+                filename: f.filename,
+                url: f.url,
+                hashes: f.hashes,
                 size: f.size,
-                upload_time: f.upload_time.clone(),
+                upload_time: f.upload_time,
                 requires_python,
-                yanked: f.yanked.then(|| Yanked {
-                    reason: f.yanked_reason.clone(),
+                yanked: f.yanked.then_some(Yanked {
+                    reason: f.yanked_reason,
                 }),
                 kind: parsed.kind,
             });

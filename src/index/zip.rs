@@ -12,8 +12,10 @@ pub const MAX_CENTRAL_DIRECTORY: u64 = 64 * 1024 * 1024;
 /// Largest entry (compressed or not) extracted.
 pub const MAX_ENTRY: u64 = 16 * 1024 * 1024;
 /// The tail to fetch first: the EOCD record (22 bytes + up to 64 KiB comment) and, for
-/// most wheels, the whole central directory.
-pub const TAIL_SIZE: u64 = 64 * 1024;
+/// most wheels, the whole central directory and the `.dist-info` files written just
+/// before it (a 64 KiB tail left large wheels such as mypy or ruff needing two or three
+/// more round trips).
+pub const TAIL_SIZE: u64 = 256 * 1024;
 
 const EOCD_SIG: u32 = 0x0605_4b50;
 const ZIP64_LOCATOR_SIG: u32 = 0x0706_4b50;

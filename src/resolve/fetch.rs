@@ -3,14 +3,15 @@
 //! pubgrub runs on a blocking thread and asks for version lists and metadata; each
 //! question becomes a task on the tokio runtime, deduplicated in a shared map, and the
 //! solver waits on a condition variable until the answer is there. The fetcher also
-//! prefetches: a version list triggers the metadata of its likely candidate, and
+//! prefetches: a version list triggers the metadata of its likely candidate (and of the
+//! newest release for older Pythons, when the candidate raised the floor), and
 //! metadata triggers the version lists of its dependencies, so the network stays busy
 //! while the solver thinks. It makes no resolution decisions.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use pep440_rs::Version;
+use pep440_rs::{Operator, Version, VersionSpecifiers};
 use pep508_rs::PackageName;
 use tokio::sync::Semaphore;
 
@@ -181,8 +182,32 @@ impl Fetcher {
                 })
                 .map(|(v, _)| v)
         });
-        if let Some(candidate) = candidate {
-            self.request_metadata(&versions.name, candidate);
+        let Some(candidate) = candidate else {
+            return;
+        };
+        self.request_metadata(&versions.name, candidate);
+        // When the candidate needs a newer Python than older releases did, a project that
+        // supports older Pythons forks and tries the newest release for them next: fetch
+        // it now rather than in a later round trip.
+        let Some(floor) = versions
+            .versions
+            .get(candidate)
+            .and_then(|files| python_floor(files.requires_python()))
+        else {
+            return;
+        };
+        let older = versions
+            .versions
+            .range(..candidate)
+            .rev()
+            .find(|(v, files)| {
+                !v.any_prerelease()
+                    && !files.files.is_empty()
+                    && files.yanked().is_none()
+                    && python_floor(files.requires_python()).is_none_or(|f| f < floor)
+            });
+        if let Some((older, _)) = older {
+            self.request_metadata(&versions.name, older);
         }
     }
 
@@ -220,6 +245,20 @@ impl Fetcher {
                 .unwrap_or_else(PoisonError::into_inner);
         }
     }
+}
+
+/// The lowest Python a requires-python admits, when it sets one (`>=3.9`, `>3.8`, `~=3.9`).
+fn python_floor(requires_python: Option<&VersionSpecifiers>) -> Option<&Version> {
+    requires_python?
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.operator(),
+                Operator::GreaterThanEqual | Operator::GreaterThan | Operator::TildeEqual
+            )
+        })
+        .map(pep440_rs::VersionSpecifier::version)
+        .max()
 }
 
 /// A copy of an index error (the shared original stays in the cache).

@@ -7,6 +7,7 @@
 
 use std::fs::File;
 
+use futures::future::Either;
 use pep440_rs::Version;
 use pep508_rs::PackageName;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -78,21 +79,45 @@ impl HttpIndex {
         let try_sidecar = advertised
             || inner.sidecar_hits.load(Ordering::Relaxed) > 0
             || inner.sidecar_misses.load(Ordering::Relaxed) < SIDECAR_GIVE_UP;
+        // An unadvertised sidecar may or may not exist (the reachable PyPI serves them for
+        // older uploads only), so the range read starts alongside it: waiting for a 404
+        // cost a round trip, often on the critical path. The range read is dropped as
+        // soon as the sidecar answers 200.
+        let race = !advertised && try_sidecar;
+        let mut by_range = None;
         if try_sidecar {
             let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
                 IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
             })?;
             let what = format!("{}.metadata", wheel.filename);
-            let fetched = self
-                .fetch(&Request {
-                    url: &sidecar,
-                    what: &what,
-                    headers: HeaderMap::new(),
-                    limit: MAX_METADATA,
-                    range: false,
-                    to_file: false,
-                })
-                .await?;
+            let request = Request {
+                url: &sidecar,
+                what: &what,
+                headers: HeaderMap::new(),
+                limit: MAX_METADATA,
+                range: false,
+                to_file: false,
+            };
+            let fetched = if race {
+                let sidecar_read = std::pin::pin!(self.fetch(&request));
+                let range_read =
+                    std::pin::pin!(self.metadata_by_range(name, &wheel_url, &wheel.filename));
+                match futures::future::select(sidecar_read, range_read).await {
+                    Either::Left((fetched, range_read)) => {
+                        let fetched = fetched?;
+                        if fetched.status != 200 {
+                            by_range = Some(range_read.await);
+                        }
+                        fetched
+                    }
+                    Either::Right((range, sidecar_read)) => {
+                        by_range = Some(range);
+                        sidecar_read.await?
+                    }
+                }
+            } else {
+                self.fetch(&request).await?
+            };
             if fetched.status == 200 {
                 if !advertised {
                     inner.sidecar_hits.fetch_add(1, Ordering::Relaxed);
@@ -110,10 +135,14 @@ impl HttpIndex {
                 status_text(fetched.status)
             );
         }
-        if let Some(bytes) = self
-            .metadata_by_range(name, &wheel_url, &wheel.filename)
-            .await?
-        {
+        let by_range = match by_range {
+            Some(done) => done,
+            None => {
+                self.metadata_by_range(name, &wheel_url, &wheel.filename)
+                    .await
+            }
+        };
+        if let Some(bytes) = by_range? {
             return Self::metadata_text(&wheel_url, &bytes);
         }
         tracing::debug!("reading {} in full", redact(wheel_url.as_str()));
