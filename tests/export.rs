@@ -2,14 +2,13 @@
 //! with pip `--require-hashes` from the in-process test index.
 
 mod common;
-#[path = "lock_support/mod.rs"]
-mod lock_support;
 
 use std::path::Path;
 use std::process::Command;
 
+use common::fixtures::*;
+use common::python::{install, run_ok, test_venv};
 use common::server::{PackageSpec, TestIndex, sha256_hex};
-use lock_support::*;
 use pinctl::lock::{LockInputs, build_lock};
 use pinctl::project::{Scope, read_project};
 use pinctl::resolve::Resolution;
@@ -193,14 +192,16 @@ fn export_single_use_pylock_is_valid() {
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let check = run(Command::new(venv.join("bin/python"))
-        .arg("-c")
-        .arg(
-            "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
+    let check = run_ok(
+        Command::new(venv.join("bin/python"))
+            .arg("-c")
+            .arg(
+                "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
          lock = Pylock.from_dict(tomllib.load(open(sys.argv[1], 'rb')))\n\
          print(sorted((p.name, str(p.marker)) for p in lock.packages))",
-        )
-        .arg(dir.path().join("pylock.dev.toml")));
+            )
+            .arg(dir.path().join("pylock.dev.toml")),
+    );
     assert_eq!(
         check.trim(),
         "[('colorama', 'sys_platform == \"win32\"'), ('iniconfig', 'None'), ('pygments', 'None'), ('pytest', 'None'), ('rich', 'None')]"
@@ -369,23 +370,12 @@ fn served_project(index: &TestIndex) -> tempfile::TempDir {
 }
 
 fn pip_install_requirements(dir: &Path, file: &str) -> Vec<String> {
-    let venv = test_venv();
-    let target = tempfile::tempdir().unwrap();
-    run(Command::new(venv.join("bin/pip"))
-        .args([
-            "install",
-            "--require-hashes",
-            "--no-deps",
-            "--no-cache-dir",
-            "--disable-pip-version-check",
-            "-r",
-            file,
-            "--target",
-        ])
-        .arg(target.path())
-        .current_dir(dir)
-        .env("PIP_CONFIG_FILE", "/dev/null"));
-    installed(target.path())
+    install(
+        "pip",
+        dir,
+        &["--require-hashes", "--no-deps", "-r", file],
+        false,
+    )
 }
 
 #[test]
@@ -465,32 +455,7 @@ fn pip_and_uv_install_the_lock_from_the_test_index() {
         .package("delta", "1.0.0", PackageSpec::new())
         .build();
     let dir = served_project(&index);
-    let venv = test_venv();
-    let install = |tool: &str, args: &[&str]| {
-        let target = tempfile::tempdir().unwrap();
-        let mut cmd = if tool == "pip" {
-            let mut c = Command::new(venv.join("bin/pip"));
-            c.args([
-                "install",
-                "--no-cache-dir",
-                "--disable-pip-version-check",
-                "--target",
-            ]);
-            c
-        } else {
-            let mut c = Command::new(venv.join("bin/uv"));
-            c.args(["pip", "install", "--no-cache", "--python"])
-                .arg(venv.join("bin/python"))
-                .arg("--target");
-            c
-        };
-        cmd.arg(target.path())
-            .args(args)
-            .current_dir(dir.path())
-            .env("PIP_CONFIG_FILE", "/dev/null");
-        run(&mut cmd);
-        installed(target.path())
-    };
+    let install = |tool: &str, args: &[&str]| install(tool, dir.path(), args, false);
     let prod = ["alpha", "linuxonly", "shared"];
     let prod_dev = [
         "alpha",

@@ -3,14 +3,12 @@
 //! venv, and the user-facing stderr of every mode snapshotted in snapshots/.
 
 mod common;
-#[path = "lock_support/mod.rs"]
-mod lock_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::python::{install_into, installed, installed_dists, run_ok, test_venv};
 use common::server::{Fault, PackageSpec, TestIndex};
-use lock_support::{installed, run, test_venv};
 
 macro_rules! snapshot {
     ($name:expr, $value:expr) => {
@@ -217,52 +215,23 @@ impl Project {
 
 /// `Pylock.from_dict` of the file, printing each package's name, version and marker.
 fn pylock_packages(path: &Path) -> String {
-    run(Command::new(test_venv().join("bin/python"))
-        .arg("-c")
-        .arg(
-            "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
+    run_ok(
+        Command::new(test_venv().join("bin/python"))
+            .arg("-c")
+            .arg(
+                "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
              lock = Pylock.from_dict(tomllib.load(open(sys.argv[1], 'rb')))\n\
              for p in lock.packages:\n    print(p.name, p.version, p.marker)",
-        )
-        .arg(path))
+            )
+            .arg(path),
+    )
 }
 
 /// Installs with `tool` (`pip` or `uv`) into a fresh target directory; returns the
 /// `name-version` of each installed distribution (from its `.dist-info`).
 fn install(tool: &str, project: &Path, args: &[&str]) -> Vec<String> {
-    let venv = test_venv();
-    let target = tempfile::tempdir().unwrap();
-    let mut cmd = if tool == "pip" {
-        let mut c = Command::new(venv.join("bin/pip"));
-        c.args([
-            "install",
-            "--no-cache-dir",
-            "--disable-pip-version-check",
-            "--target",
-        ]);
-        c
-    } else {
-        let mut c = Command::new(venv.join("bin/uv"));
-        c.args(["pip", "install", "--no-cache", "--python"])
-            .arg(venv.join("bin/python"))
-            .arg("--target");
-        c
-    };
-    cmd.arg(target.path())
-        .args(args)
-        .current_dir(project)
-        .env("PIP_CONFIG_FILE", "/dev/null")
-        .env_remove("UV_INDEX_URL")
-        .env_remove("PIP_INDEX_URL");
-    run(&mut cmd);
-    let mut names: Vec<String> = std::fs::read_dir(target.path())
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".dist-info").map(str::to_owned)
-        })
-        .collect();
-    names.sort();
+    let target = install_into(tool, project, args, false);
+    let names = installed_dists(target.path());
     assert_eq!(
         installed(target.path()).len(),
         names.len(),

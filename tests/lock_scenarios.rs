@@ -20,8 +20,6 @@
 #![allow(clippy::print_stderr)]
 
 mod common;
-#[path = "lock_support/mod.rs"]
-mod lock_support;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,9 +29,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::python::{run_ok, test_venv};
 use common::scenario::Scenario;
 use common::server::{TestIndex, normalize};
-use lock_support::test_venv;
 
 /// Minimum passes out of the scenarios the harness runs (it gives 172/185 today).
 const MIN_PASSED: usize = 172;
@@ -352,18 +350,12 @@ fn rejected_by_packaging(locks: &[(String, String)]) -> Vec<String> {
         \x20   except Exception as e:\n\
         \x20       print(f'{path.stem}: {e!r}')\n\
         print('checked', len(list(pathlib.Path(sys.argv[1]).glob('*.toml'))))\n";
-    let out = Command::new(test_venv().join("bin/python"))
-        .arg("-c")
-        .arg(script)
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_ok(
+        Command::new(test_venv().join("bin/python"))
+            .arg("-c")
+            .arg(script)
+            .arg(dir.path()),
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
     let mut lines: Vec<String> = stdout.lines().map(str::to_string).collect();
     assert_eq!(
         lines.pop().as_deref(),

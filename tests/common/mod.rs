@@ -2,5 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod fixtures;
+pub mod python;
 pub mod scenario;
 pub mod server;
