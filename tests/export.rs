@@ -74,12 +74,7 @@ fn snapshot(name: &str, args: &[&str], out: &Output) {
         out.stdout,
         out.stderr
     );
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+    snapshot!(name, text);
 }
 
 fn case(name: &str, args: &[&str]) -> Output {

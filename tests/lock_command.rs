@@ -7,24 +7,21 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::python::{install_into, installed, installed_dists, run_ok, test_venv};
-use common::server::{Fault, PackageSpec, TestIndex};
-
-macro_rules! snapshot {
+/// A snapshot without the expression, the index port and durations filtered.
+macro_rules! snap {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => false,
+        snapshot!($name, $value,
             omit_expression => true,
             filters => vec![
                 (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
                 (r"\bin \d+\.\d+s\b", "in [TIME]"),
             ],
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
+        )
     };
 }
+
+use common::python::{install_into, installed, installed_dists, run_ok, test_venv};
+use common::server::{Fault, PackageSpec, TestIndex};
 
 /// The small web project of most tests: production `webframe` (which needs `routes`)
 /// and `modern`, Windows-only `tzdata`, a `fast` extra, a `dev` group that includes a
@@ -287,8 +284,8 @@ fn realistic_project_locks_and_installs_with_pip_and_uv() {
     let index = index();
     let project = Project::new(PYPROJECT, &index);
     let out = project.lock_ok(&[]);
-    snapshot!("lock_command_first_run", out.render());
-    snapshot!(
+    snap!("lock_command_first_run", out.render());
+    snap!(
         "lock_command_first_run_pylock",
         stable_lock_text(&project, &index)
     );
@@ -425,7 +422,7 @@ fn locking_is_deterministic_and_an_unchanged_lock_is_not_rewritten() {
         before,
         "pylock.toml was rewritten"
     );
-    snapshot!("lock_command_unchanged", again.render());
+    snap!("lock_command_unchanged", again.render());
     let entries: Vec<_> = std::fs::read_dir(first.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -439,18 +436,18 @@ fn check_compares_without_the_network() {
     let project = Project::new(PYPROJECT, &index);
     let missing = project.lock(&["--check"]);
     assert_eq!(missing.code, 1);
-    snapshot!("lock_command_check_missing", missing.render());
+    snap!("lock_command_check_missing", missing.render());
 
     project.lock_ok(&[]);
     index.reset_counters();
     let fresh = project.lock(&["--check"]);
     assert_eq!(fresh.code, 0, "{}", fresh.stderr);
-    snapshot!("lock_command_check_fresh", fresh.render());
+    snap!("lock_command_check_fresh", fresh.render());
     // A different index makes the lock stale, and is still not contacted.
     let dead = dead_url();
     let elsewhere = project.lock_with(&dead, project.cache.path(), &["--check"]);
     assert_eq!(elsewhere.code, 1, "{}", elsewhere.stderr);
-    snapshot!(
+    snap!(
         "lock_command_check_other_index",
         elsewhere
             .render()
@@ -469,7 +466,7 @@ fn check_compares_without_the_network() {
     let stale = project.lock(&["--check"]);
     assert_eq!(stale.code, 1, "{}", stale.stderr);
     assert!(stale.stderr.contains("coverage>=7,<8"), "{}", stale.stderr);
-    snapshot!("lock_command_check_stale", stale.render());
+    snap!("lock_command_check_stale", stale.render());
     assert_eq!(
         index.request_log(),
         Vec::<String>::new(),
@@ -488,7 +485,7 @@ fn dry_run_and_locked_write_nothing() {
     let project = Project::new(PYPROJECT, &index);
     let plan = project.lock(&["--dry-run"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
-    snapshot!("lock_command_dry_run_new", plan.render());
+    snap!("lock_command_dry_run_new", plan.render());
     assert!(!project.lock_path().exists(), "--dry-run wrote pylock.toml");
 
     let locked = project.lock(&["--locked"]);
@@ -517,7 +514,7 @@ fn dry_run_and_locked_write_nothing() {
         "{}",
         plan.stderr
     );
-    snapshot!("lock_command_dry_run_update", plan.render());
+    snap!("lock_command_dry_run_update", plan.render());
     assert_eq!(
         file_identity(&project.lock_path()),
         before,
@@ -526,7 +523,7 @@ fn dry_run_and_locked_write_nothing() {
 
     let locked = project.lock(&["--locked"]);
     assert_eq!(locked.code, 1, "{}", locked.stderr);
-    snapshot!("lock_command_locked_would_change", locked.render());
+    snap!("lock_command_locked_would_change", locked.render());
     assert_eq!(
         file_identity(&project.lock_path()),
         before,
@@ -595,7 +592,7 @@ fn unsatisfiable_project_is_explained_in_plain_english() {
     );
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    snapshot!("lock_command_unsatisfiable", out.render());
+    snap!("lock_command_unsatisfiable", out.render());
     assert!(!project.lock_path().exists());
     let lower = out.stderr.to_lowercase();
     for internal in ["root", "__", "pubgrub", "proxy", "virtual", "{"] {
@@ -632,7 +629,7 @@ fn unknown_package_is_named() {
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("no-such-package"), "{}", out.stderr);
-    snapshot!("lock_command_unknown_package", out.render());
+    snap!("lock_command_unknown_package", out.render());
     assert!(!project.lock_path().exists());
 }
 
@@ -660,7 +657,7 @@ fn index_failure_names_the_url_and_leaves_the_lock_alone() {
         "one try and 3 retries"
     );
     assert!(out.stderr.contains("3 retries"), "{}", out.stderr);
-    snapshot!("lock_command_index_unavailable", out.render());
+    snap!("lock_command_index_unavailable", out.render());
     assert!(
         !project.lock_path().exists(),
         "a failed lock wrote pylock.toml"
@@ -690,7 +687,7 @@ fn broken_pyproject_shows_the_spot() {
     );
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    snapshot!("lock_command_broken_pyproject", out.render());
+    snap!("lock_command_broken_pyproject", out.render());
     assert_eq!(index.request_log(), Vec::<String>::new());
 }
 
@@ -711,7 +708,7 @@ fn quiet_prints_nothing_and_lint_warnings_do_not_fail() {
     let out = unpinned.lock(&[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("unpinned"), "{}", out.stderr);
-    snapshot!("lock_command_lint_warning", out.render());
+    snap!("lock_command_lint_warning", out.render());
     let quiet = Project::new(
         &std::fs::read_to_string(unpinned.path().join("pyproject.toml")).unwrap(),
         &index,
@@ -809,7 +806,7 @@ fn unreadable_inputs_are_errors_that_say_what_to_do() {
     std::fs::write(project.lock_path(), corrupt).unwrap();
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    snapshot!("lock_command_corrupt_lock", out.render());
+    snap!("lock_command_corrupt_lock", out.render());
     assert_eq!(project.lock_text(), corrupt);
     let check = project.lock(&["--check"]);
     assert_eq!(check.code, 2, "{}", check.stderr);
@@ -821,7 +818,7 @@ fn unreadable_inputs_are_errors_that_say_what_to_do() {
             .args(["lock", "--no-progress", "--index-url", &index.url()])
             .current_dir(empty.path()),
     );
-    snapshot!("lock_command_no_pyproject", out);
+    snap!("lock_command_no_pyproject", out);
     assert_eq!(index.request_log(), Vec::<String>::new());
 }
 

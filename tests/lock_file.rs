@@ -13,12 +13,7 @@ use pinctl::project::Scope;
 use pinctl::resolve::Resolution;
 
 fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+    snapshot!(name, text);
 }
 
 fn sample_lock() -> Lock {

@@ -795,9 +795,7 @@ fn conflict_explanations_read_as_english() {
         assert!(!text.contains("root"), "{text}");
         assert!(!text.contains("Root"), "{text}");
     }
-    insta::with_settings!({snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"), prepend_module_to_snapshot => false}, {
-        insta::assert_snapshot!("resolve_conflict_explanations", report);
-    });
+    snapshot!("resolve_conflict_explanations", report);
 }
 
 /// An index whose every request fails (or panics), to check errors reach the caller.
