@@ -6,6 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use common::cli::Output;
 use common::fixtures::*;
 use common::python::{install, run_ok, test_venv};
 use common::server::{PackageSpec, TestIndex, sha256_hex};
@@ -44,36 +45,15 @@ fn sample_project(index_url: &str) -> tempfile::TempDir {
     dir
 }
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn pinctl(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_pinctl"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("PINCTL_CACHE_DIR")
-        .output()
-        .unwrap();
-    let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir.display().to_string(), "[TEMP]");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: clean(&out.stdout),
-        stderr: clean(&out.stderr),
-    }
+    Output::of(
+        common::cli::pinctl().args(args).current_dir(dir),
+        &[dir.to_path_buf()],
+    )
 }
 
 fn snapshot(name: &str, args: &[&str], out: &Output) {
-    let text = format!(
-        "$ pinctl {}\nexit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
-        args.join(" "),
-        out.code,
-        out.stdout,
-        out.stderr
-    );
+    let text = format!("$ pinctl {}\n{}", args.join(" "), out.render());
     snapshot!(name, text);
 }
 

@@ -20,6 +20,7 @@ macro_rules! snap {
     };
 }
 
+use common::cli::Output;
 use common::python::{install_into, installed, installed_dists, run_ok, test_venv};
 use common::server::{Fault, PackageSpec, TestIndex};
 
@@ -94,23 +95,6 @@ fn index() -> TestIndex {
         .build()
 }
 
-/// One run of the binary.
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Output {
-    /// The run as a snapshot: exit code, stdout, stderr.
-    fn render(&self) -> String {
-        format!(
-            "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
 /// A project directory with its own cache, locking against an index.
 struct Project {
     dir: tempfile::TempDir,
@@ -151,25 +135,19 @@ impl Project {
     }
 
     fn lock_with(&self, index_url: &str, cache: &Path, args: &[&str]) -> Output {
-        let out = common::cli::pinctl()
-            .args(["lock", "--no-progress", "--index-url", index_url])
-            .arg("--cache-dir")
-            .arg(cache)
-            .args(args)
-            .current_dir(self.path())
-            .output()
-            .unwrap();
-        let roots = [
-            self.path().to_path_buf(),
-            self.path().canonicalize().unwrap(),
-            cache.to_path_buf(),
-        ];
-        let clean = |b: &[u8]| common::cli::filter(&String::from_utf8_lossy(b), &roots);
-        let out = Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: clean(&out.stdout),
-            stderr: clean(&out.stderr),
-        };
+        let out = Output::of(
+            common::cli::pinctl()
+                .args(["lock", "--no-progress", "--index-url", index_url])
+                .arg("--cache-dir")
+                .arg(cache)
+                .args(args)
+                .current_dir(self.path()),
+            &[
+                self.path().to_path_buf(),
+                self.path().canonicalize().unwrap(),
+                cache.to_path_buf(),
+            ],
+        );
         assert!(
             !out.stderr.contains("panicked"),
             "pinctl panicked:\n{}",
