@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::python::{run_ok, test_venv};
-use common::scenario::Scenario;
+use common::scenario::{Scenario, scenario_files};
 use common::server::{TestIndex, normalize};
 
 /// Minimum passes out of the scenarios the harness runs (it gives 172/185 today).
@@ -91,35 +91,6 @@ struct Outcome {
     reason: String,
     /// The lock text of a passing satisfiable scenario.
     lock: Option<String>,
-}
-
-fn scenario_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_some_and(|e| e == "toml") {
-                files.push(file);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// `[testgen] disable = true`: the harness skips these by default.
-fn testgen_disabled(path: &Path) -> bool {
-    let table: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    table
-        .get("testgen")
-        .and_then(|t| t.get("disable"))
-        .and_then(toml::Value::as_bool)
-        .unwrap_or(false)
 }
 
 /// A TOML basic string (as the harness writes it, via JSON).
@@ -368,8 +339,9 @@ fn rejected_by_packaging(locks: &[(String, String)]) -> Vec<String> {
 fn pinctl_lock_over_packse_scenarios() {
     let files = scenario_files();
     assert_eq!(files.len(), 189, "scenarios went missing or were added");
-    let (disabled, selected): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|p| testgen_disabled(p));
+    let (disabled, selected): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|p| Scenario::load(p).testgen.disable);
     let next = AtomicUsize::new(0);
     let outcomes = Mutex::new(Vec::new());
     std::thread::scope(|scope| {

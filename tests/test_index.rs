@@ -790,32 +790,21 @@ async fn reqwest_client_works_with_the_server() {
 /// hashes of the bytes served.
 #[test]
 fn every_repository_scenario_builds() {
-    let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")];
     let mut scenarios = 0;
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "toml") {
-                continue;
-            }
-            scenarios += 1;
-            let scenario = common::scenario::Scenario::load(&path);
-            let index = TestIndex::from_scenario(&scenario);
-            for name in scenario.packages.keys() {
-                let page = get_json(
-                    &index,
-                    &format!("/simple/{}/", common::server::normalize(name)),
-                );
-                assert_eq!(page.status, Some(200), "{}: {name}", path.display());
-                for f in page.json()["files"].as_array().unwrap() {
-                    let filename = f["filename"].as_str().unwrap();
-                    let bytes = index.file(filename).unwrap();
-                    assert_eq!(f["hashes"]["sha256"], sha256_hex(&bytes), "{filename}");
-                }
+    for path in common::scenario::scenario_files() {
+        scenarios += 1;
+        let scenario = common::scenario::Scenario::load(&path);
+        let index = TestIndex::from_scenario(&scenario);
+        for name in scenario.packages.keys() {
+            let page = get_json(
+                &index,
+                &format!("/simple/{}/", common::server::normalize(name)),
+            );
+            assert_eq!(page.status, Some(200), "{}: {name}", path.display());
+            for f in page.json()["files"].as_array().unwrap() {
+                let filename = f["filename"].as_str().unwrap();
+                let bytes = index.file(filename).unwrap();
+                assert_eq!(f["hashes"]["sha256"], sha256_hex(&bytes), "{filename}");
             }
         }
     }
