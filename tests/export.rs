@@ -11,7 +11,7 @@ use common::fixtures::*;
 use common::python::{install, run_ok, test_venv};
 use common::server::{PackageSpec, TestIndex, sha256_hex};
 use pinctl::lock::{LockInputs, build_lock};
-use pinctl::project::{Scope, read_project};
+use pinctl::project::read_project;
 use pinctl::resolve::Resolution;
 
 const PYPROJECT: &str = r#"[project]
@@ -291,8 +291,7 @@ fn broken_pipe_exits_quietly() {
 /// `linuxonly` (Linux) and `winonly` (Windows); dev `gamma` and `devlinux` (Linux);
 /// extra `socks`: `delta`. Files, URLs and sha256 are the index's own.
 fn served_resolution(index: &TestIndex) -> Resolution {
-    let prod = Scope::Production;
-    let files = |name: &str| {
+    scoped_resolution("1.0.0", |name| {
         index
             .filenames()
             .into_iter()
@@ -303,26 +302,8 @@ fn served_resolution(index: &TestIndex) -> Resolution {
                 entry.url = index.file_url(&f);
                 entry
             })
-            .collect::<Vec<_>>()
-    };
-    let pkg =
-        |name: &str, needed: &[(Scope, &str)]| package(name, "1.0.0", needed, &[], files(name));
-    Resolution {
-        requires_python: Some(">=3.8".parse().unwrap()),
-        packages: vec![
-            pkg("alpha", &[(prod.clone(), "")]),
-            pkg("shared", &[(prod.clone(), ""), (dev(), "")]),
-            pkg("linuxonly", &[(prod.clone(), "sys_platform == 'linux'")]),
-            pkg(
-                "winonly",
-                &[(prod.clone(), "sys_platform == 'win32'"), (dev(), "")],
-            ),
-            pkg("gamma", &[(dev(), "")]),
-            pkg("devlinux", &[(dev(), "sys_platform == 'linux'")]),
-            pkg("delta", &[(extra("socks"), "")]),
-        ],
-        forks: vec![],
-    }
+            .collect()
+    })
 }
 
 fn served_project(index: &TestIndex) -> tempfile::TempDir {

@@ -227,32 +227,7 @@ fn staleness_from_the_written_lock() {
 /// production `alpha`, `shared` (also dev), `linuxonly` (Linux), `winonly` (Windows);
 /// dev `gamma`, `devlinux` (Linux); extra `socks`: `delta`.
 pub fn installable_resolution(dir: &Path) -> Resolution {
-    let prod = Scope::Production;
-    let pkg = |name: &str, needed: &[(Scope, &str)]| {
-        package(
-            name,
-            "1.0",
-            needed,
-            &[],
-            vec![real_wheel(dir, name, "1.0", &[])],
-        )
-    };
-    Resolution {
-        requires_python: Some(">=3.8".parse().unwrap()),
-        packages: vec![
-            pkg("alpha", &[(prod.clone(), "")]),
-            pkg("shared", &[(prod.clone(), ""), (dev(), "")]),
-            pkg("linuxonly", &[(prod.clone(), "sys_platform == 'linux'")]),
-            pkg(
-                "winonly",
-                &[(prod.clone(), "sys_platform == 'win32'"), (dev(), "")],
-            ),
-            pkg("gamma", &[(dev(), "")]),
-            pkg("devlinux", &[(dev(), "sys_platform == 'linux'")]),
-            pkg("delta", &[(extra("socks"), "")]),
-        ],
-        forks: vec![],
-    }
+    scoped_resolution("1.0", |name| vec![real_wheel(dir, name, "1.0", &[])])
 }
 
 fn install(tool: &str, dir: &Path, args: &[&str]) -> Vec<String> {

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::python::{run_ok, test_venv};
-use common::scenario::{Scenario, scenario_files};
+use common::scenario::{Scenario, category, scenario_files};
 use common::server::{TestIndex, normalize};
 
 /// Minimum passes out of the scenarios the harness runs (it gives 172/185 today).
@@ -196,13 +196,7 @@ fn locked_versions(text: &str) -> BTreeMap<String, Vec<String>> {
 
 fn run_scenario(path: &Path) -> Outcome {
     let scenario = Scenario::load(path);
-    let category = path
-        .parent()
-        .unwrap()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let category = category(path);
     let index = TestIndex::from_scenario(&scenario);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pyproject.toml"), pyproject(&scenario)).unwrap();

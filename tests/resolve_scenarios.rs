@@ -29,7 +29,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use common::scenario::{Scenario, scenario_files};
+use common::scenario::{Scenario, category, scenario_files};
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{ExtraName, PackageName, Requirement};
 use pinctl::index::memory::MemoryIndex;
@@ -258,13 +258,7 @@ fn target_python(scenario: &Scenario) -> String {
 
 fn run_scenario(path: &Path, runtime: &tokio::runtime::Runtime) -> Outcome {
     let scenario = Scenario::load(path);
-    let category = path
-        .parent()
-        .unwrap()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .to_string();
+    let category = category(path);
     let name = path.file_stem().unwrap().to_string_lossy().to_string();
     let universal = scenario.resolver_options.universal;
     let index = Arc::new(scenario_index(&scenario).index);

@@ -287,3 +287,29 @@ pub fn real_wheel(dir: &Path, name: &str, version: &str, requires: &[&str]) -> D
     f.url = format!("file://{}/{filename}", dir.display());
     f
 }
+
+/// The resolution of the install tests' project, every package at `version` with the
+/// files `files(name)`: production `alpha`, `shared` (also dev), `linuxonly` (Linux) and
+/// `winonly` (Windows, also dev); dev `gamma` and `devlinux` (Linux); extra `socks`:
+/// `delta`.
+pub fn scoped_resolution(version: &str, files: impl Fn(&str) -> Vec<DistFile>) -> Resolution {
+    let prod = Scope::Production;
+    let pkg =
+        |name: &str, needed: &[(Scope, &str)]| package(name, version, needed, &[], files(name));
+    Resolution {
+        requires_python: Some(VersionSpecifiers::from_str(">=3.8").unwrap()),
+        packages: vec![
+            pkg("alpha", &[(prod.clone(), "")]),
+            pkg("shared", &[(prod.clone(), ""), (dev(), "")]),
+            pkg("linuxonly", &[(prod.clone(), "sys_platform == 'linux'")]),
+            pkg(
+                "winonly",
+                &[(prod.clone(), "sys_platform == 'win32'"), (dev(), "")],
+            ),
+            pkg("gamma", &[(dev(), "")]),
+            pkg("devlinux", &[(dev(), "sys_platform == 'linux'")]),
+            pkg("delta", &[(extra("socks"), "")]),
+        ],
+        forks: vec![],
+    }
+}

@@ -143,3 +143,13 @@ pub fn scenario_files() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The category of a scenario file: the name of its directory.
+pub fn category(path: &Path) -> String {
+    path.parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
