@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Finding, Level, Summary};
+use crate::github::{escape_data, escape_property};
 use crate::printer::{BOLD, ERROR, GUTTER, HINT, WARNING};
 
 /// The `schema_version` of `check --format json`.
@@ -240,18 +241,6 @@ pub fn github(findings: &[Finding]) -> String {
     out
 }
 
-/// Escapes a workflow command's message (`%`, CR, LF).
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command property value (the message escapes, plus `:` and `,`).
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,8 +307,6 @@ mod tests {
 
     #[test]
     fn github_escapes() {
-        assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
-        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
         let found = findings(&["pandas"]);
         assert_eq!(
             github(&found),
