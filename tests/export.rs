@@ -306,6 +306,23 @@ fn served_resolution(index: &TestIndex) -> Resolution {
     })
 }
 
+/// The index serving every package of [`served_resolution`] at 1.0.0.
+fn served_index() -> TestIndex {
+    let mut builder = TestIndex::builder();
+    for name in [
+        "alpha",
+        "shared",
+        "linuxonly",
+        "winonly",
+        "gamma",
+        "devlinux",
+        "delta",
+    ] {
+        builder = builder.package(name, "1.0.0", PackageSpec::new());
+    }
+    builder.build()
+}
+
 fn served_project(index: &TestIndex) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -341,15 +358,7 @@ fn pip_installs_the_export_with_require_hashes() {
         "linux",
         "the expected sets assume Linux"
     );
-    let index = TestIndex::builder()
-        .package("alpha", "1.0.0", PackageSpec::new())
-        .package("shared", "1.0.0", PackageSpec::new())
-        .package("linuxonly", "1.0.0", PackageSpec::new())
-        .package("winonly", "1.0.0", PackageSpec::new())
-        .package("gamma", "1.0.0", PackageSpec::new())
-        .package("devlinux", "1.0.0", PackageSpec::new())
-        .package("delta", "1.0.0", PackageSpec::new())
-        .build();
+    let index = served_index();
     let dir = served_project(&index);
     let d = dir.path();
     assert_eq!(
@@ -382,45 +391,19 @@ fn pip_installs_the_export_with_require_hashes() {
         "{winonly:?}"
     );
 
-    assert_eq!(
-        pip_install_requirements(d, "requirements.txt"),
-        ["alpha", "linuxonly", "shared"]
-    );
+    assert_eq!(pip_install_requirements(d, "requirements.txt"), SCOPED_PROD);
     assert_eq!(
         pip_install_requirements(d, "requirements-dev.txt"),
-        [
-            "alpha",
-            "devlinux",
-            "gamma",
-            "linuxonly",
-            "shared",
-            "winonly"
-        ]
+        SCOPED_PROD_DEV
     );
 }
 
 #[test]
 fn pip_and_uv_install_the_lock_from_the_test_index() {
-    let index = TestIndex::builder()
-        .package("alpha", "1.0.0", PackageSpec::new())
-        .package("shared", "1.0.0", PackageSpec::new())
-        .package("linuxonly", "1.0.0", PackageSpec::new())
-        .package("winonly", "1.0.0", PackageSpec::new())
-        .package("gamma", "1.0.0", PackageSpec::new())
-        .package("devlinux", "1.0.0", PackageSpec::new())
-        .package("delta", "1.0.0", PackageSpec::new())
-        .build();
+    let index = served_index();
     let dir = served_project(&index);
     let install = |tool: &str, args: &[&str]| install(tool, dir.path(), args, false);
-    let prod = ["alpha", "linuxonly", "shared"];
-    let prod_dev = [
-        "alpha",
-        "devlinux",
-        "gamma",
-        "linuxonly",
-        "shared",
-        "winonly",
-    ];
+    let (prod, prod_dev) = (SCOPED_PROD, SCOPED_PROD_DEV);
     assert_eq!(install("pip", &["-r", "pylock.toml"]), prod);
     assert_eq!(
         install("pip", &["-r", "pylock.toml", "--group", "pylock.toml:dev"]),

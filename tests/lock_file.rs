@@ -251,15 +251,7 @@ fn pip_and_uv_install_exactly_the_selected_scopes() {
     std::fs::write(dir.path().join("pylock.toml"), lock.to_toml()).unwrap();
     let d = dir.path();
 
-    let prod = ["alpha", "linuxonly", "shared"];
-    let prod_dev = [
-        "alpha",
-        "devlinux",
-        "gamma",
-        "linuxonly",
-        "shared",
-        "winonly",
-    ];
+    let (prod, prod_dev) = (SCOPED_PROD, SCOPED_PROD_DEV);
     assert_eq!(install("pip", d, &["-r", "pylock.toml"]), prod);
     assert_eq!(
         install(

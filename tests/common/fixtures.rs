@@ -288,6 +288,19 @@ pub fn real_wheel(dir: &Path, name: &str, version: &str, requires: &[&str]) -> D
     f
 }
 
+/// What installs on Linux from [`scoped_resolution`]'s production scope.
+pub const SCOPED_PROD: [&str; 3] = ["alpha", "linuxonly", "shared"];
+
+/// What installs on Linux from [`scoped_resolution`]'s production and `dev` scopes.
+pub const SCOPED_PROD_DEV: [&str; 6] = [
+    "alpha",
+    "devlinux",
+    "gamma",
+    "linuxonly",
+    "shared",
+    "winonly",
+];
+
 /// The resolution of the install tests' project, every package at `version` with the
 /// files `files(name)`: production `alpha`, `shared` (also dev), `linuxonly` (Linux) and
 /// `winonly` (Windows, also dev); dev `gamma` and `devlinux` (Linux); extra `socks`:
