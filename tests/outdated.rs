@@ -364,11 +364,8 @@ fn everything_up_to_date() {
 
 #[test]
 fn help() {
-    let output = Command::new(env!("CARGO_BIN_EXE_pinctl"))
+    let output = common::cli::pinctl()
         .args(["outdated", "--help"])
-        .env("COLUMNS", "100")
-        .env_remove("PINCTL_INDEX_URL")
-        .env_remove("PINCTL_CACHE_DIR")
         .output()
         .unwrap();
     snap!(
