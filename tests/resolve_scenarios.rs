@@ -217,8 +217,7 @@ fn scenario_index(scenario: &Scenario) -> IndexBuilder {
                     .iter()
                     .map(|(k, reqs)| (k.as_str(), reqs.iter().map(String::as_str).collect()))
                     .collect(),
-                // The scenario format's default Requires-Python is `>=3.12`.
-                requires_python: Some(v.requires_python.as_deref().unwrap_or(">=3.12")),
+                requires_python: Some(v.requires_python()),
                 yanked: v.yanked,
                 sdist: v.sdist,
                 wheel_tags,

@@ -111,6 +111,18 @@ pub struct Environment {
     pub python: Option<String>,
 }
 
+/// The scenario format's Requires-Python where a scenario or version gives none.
+pub const DEFAULT_REQUIRES_PYTHON: &str = ">=3.12";
+
+impl ScenarioVersion {
+    /// This version's Requires-Python (the format's default is `>=3.12`).
+    pub fn requires_python(&self) -> &str {
+        self.requires_python
+            .as_deref()
+            .unwrap_or(DEFAULT_REQUIRES_PYTHON)
+    }
+}
+
 impl Scenario {
     pub fn load(path: &Path) -> Self {
         let text = std::fs::read_to_string(path)
@@ -120,7 +132,10 @@ impl Scenario {
 
     /// The root requires-python (the scenario format's default is `>=3.12`).
     pub fn requires_python(&self) -> &str {
-        self.root.requires_python.as_deref().unwrap_or(">=3.12")
+        self.root
+            .requires_python
+            .as_deref()
+            .unwrap_or(DEFAULT_REQUIRES_PYTHON)
     }
 }
 
