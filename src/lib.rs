@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod commands;
 pub mod export;
+pub mod github;
 pub mod index;
 pub mod lint;
 pub mod lock;

@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anstyle::Style;
+
 /// The text of one input file, kept so diagnostics can quote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -93,10 +95,15 @@ impl SourceFile {
     ///
     /// Multi-line spans are underlined on their first line only.
     pub fn snippet(&self, span: Span) -> String {
+        self.styled_snippet(span, Style::new(), Style::new())
+    }
+
+    /// [`Self::snippet`] coloured as rustc does: the gutters and the arrow in `gutter`,
+    /// the carets in `carets`. With plain styles the text is [`Self::snippet`]'s.
+    pub fn styled_snippet(&self, span: Span, gutter: Style, carets: Style) -> String {
         let start = self.line_col(span.start);
         let line = self.line_text(start.line);
-        let gutter = start.line.to_string().len();
-        let pad = " ".repeat(gutter);
+        let pad = " ".repeat(start.line.to_string().len());
         let end_in_line = {
             let end = self.line_col(span.end.max(span.start));
             if end.line == start.line {
@@ -106,19 +113,20 @@ impl SourceFile {
             }
         };
         let width = end_in_line.saturating_sub(start.column).max(1);
+        let g = gutter;
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{pad}--> {}:{}:{}",
+            "{pad}{g}-->{g:#} {}:{}:{}",
             self.path.display(),
             start.line,
             start.column
         );
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {line}", start.line);
+        let _ = writeln!(out, "{g}{pad} |{g:#}");
+        let _ = writeln!(out, "{g}{} |{g:#} {line}", start.line);
         let _ = write!(
             out,
-            "{pad} | {}{}",
+            "{g}{pad} |{g:#} {}{carets}{}{carets:#}",
             " ".repeat(start.column - 1),
             "^".repeat(width)
         );

@@ -8,17 +8,6 @@ use std::process::Command;
 use common::cli::{pinctl, run};
 use tempfile::TempDir;
 
-macro_rules! snap {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
-
 /// A temp directory holding `files` (path, text).
 fn dir(files: &[(&str, &str)]) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -89,15 +78,15 @@ pytest = "^8.0"
 
 #[test]
 fn help() {
-    snap!("check_pinctl_help", run(pinctl().arg("--help")));
-    snap!("check_help", run(pinctl().args(["check", "--help"])));
-    snap!("check_help_short", run(pinctl().args(["check", "-h"])));
+    snapshot!("check_pinctl_help", run(pinctl().arg("--help")));
+    snapshot!("check_help", run(pinctl().args(["check", "--help"])));
+    snapshot!("check_help_short", run(pinctl().args(["check", "-h"])));
 }
 
 #[test]
 fn seed_unpinned_list() {
     let d = dir(&[("requirements.txt", "pandas\nnumpy\nscikit-learn\n")]);
-    snap!(
+    snapshot!(
         "check_seed_unpinned",
         run(&mut check(&d, &["requirements.txt"]))
     );
@@ -106,7 +95,7 @@ fn seed_unpinned_list() {
 #[test]
 fn pinned_passes() {
     let d = dir(&[("requirements.txt", "flask==3.0.3\n")]);
-    snap!(
+    snapshot!(
         "check_pinned_passes",
         run(&mut check(&d, &["requirements.txt"]))
     );
@@ -115,7 +104,7 @@ fn pinned_passes() {
 #[test]
 fn lower_bound_only() {
     let d = dir(&[("requirements.txt", "requests>=2.31\n")]);
-    snap!(
+    snapshot!(
         "check_no_upper_bound",
         run(&mut check(&d, &["requirements.txt"]))
     );
@@ -124,15 +113,15 @@ fn lower_bound_only() {
 #[test]
 fn every_rule_every_format() {
     let d = dir(&[("requirements.txt", EVERY_RULE)]);
-    snap!(
+    snapshot!(
         "check_every_rule_human",
         run(&mut check(&d, &["requirements.txt"]))
     );
-    snap!(
+    snapshot!(
         "check_every_rule_json",
         run(&mut check(&d, &["requirements.txt", "--format", "json"]))
     );
-    snap!(
+    snapshot!(
         "check_every_rule_github",
         run(&mut check(&d, &["requirements.txt", "--format", "github"]))
     );
@@ -159,12 +148,12 @@ fn json_is_valid_and_stable() {
 #[test]
 fn pyproject_pep621_default_project() {
     let d = dir(&[("pyproject.toml", PEP621)]);
-    snap!("check_pep621", run(&mut check(&d, &[])));
-    snap!(
+    snapshot!("check_pep621", run(&mut check(&d, &[])));
+    snapshot!(
         "check_pep621_json",
         run(&mut check(&d, &["--format", "json"]))
     );
-    snap!(
+    snapshot!(
         "check_pep621_github",
         run(&mut check(&d, &["--format", "github"]))
     );
@@ -183,13 +172,13 @@ fn pyproject_directory_flag() {
         "--allow",
         "zero-ver-range",
     ]);
-    snap!("check_directory_flag", run(&mut cmd));
+    snapshot!("check_directory_flag", run(&mut cmd));
 }
 
 #[test]
 fn pyproject_poetry() {
     let d = dir(&[("pyproject.toml", POETRY)]);
-    snap!("check_poetry", run(&mut check(&d, &[])));
+    snapshot!("check_poetry", run(&mut check(&d, &[])));
 }
 
 #[test]
@@ -197,7 +186,7 @@ fn levels_from_config() {
     let text =
         format!("{PEP621}\n[tool.pinctl.lint]\nunpinned = \"error\"\nno-upper-bound = \"allow\"\n");
     let d = dir(&[("pyproject.toml", &text)]);
-    snap!("check_levels_config", run(&mut check(&d, &[])));
+    snapshot!("check_levels_config", run(&mut check(&d, &[])));
     // Flags win over the config.
     assert_eq!(exit_code(&mut check(&d, &["--warn", "unpinned"])), Some(0));
     assert_eq!(
@@ -209,7 +198,7 @@ fn levels_from_config() {
     );
     // A requirements file takes the levels of the project in the current directory.
     std::fs::write(d.path().join("requirements.txt"), "numpy\nscipy>=1\n").unwrap();
-    snap!(
+    snapshot!(
         "check_levels_config_requirements",
         run(&mut check(&d, &["requirements.txt"]))
     );
@@ -219,7 +208,7 @@ fn levels_from_config() {
 fn levels_from_flags() {
     let d = dir(&[("requirements.txt", EVERY_RULE)]);
     assert_eq!(exit_code(&mut check(&d, &["requirements.txt"])), Some(1));
-    snap!(
+    snapshot!(
         "check_levels_flags",
         run(&mut check(
             &d,
@@ -262,7 +251,7 @@ fn levels_from_flags() {
 #[test]
 fn quiet_shows_only_errors() {
     let d = dir(&[("requirements.txt", EVERY_RULE)]);
-    snap!(
+    snapshot!(
         "check_quiet",
         run(&mut check(&d, &["-q", "requirements.txt"]))
     );
@@ -271,7 +260,7 @@ fn quiet_shows_only_errors() {
 #[test]
 fn unknown_rule_flag() {
     let d = dir(&[("requirements.txt", "flask==3.0.3\n")]);
-    snap!(
+    snapshot!(
         "check_unknown_rule_flag",
         run(&mut check(&d, &["--deny", "unpined"]))
     );
@@ -283,23 +272,23 @@ fn bad_lint_config() {
         "pyproject.toml",
         "[project]\nname = \"x\"\n\n[tool.pinctl.lint]\nunpined = \"error\"\n",
     )]);
-    snap!("check_config_unknown_rule", run(&mut check(&d, &[])));
+    snapshot!("check_config_unknown_rule", run(&mut check(&d, &[])));
     let d = dir(&[(
         "pyproject.toml",
         "[project]\nname = \"x\"\n\n[tool.pinctl.lint]\nunpinned = \"deny\"\n",
     )]);
-    snap!("check_config_bad_level", run(&mut check(&d, &[])));
+    snapshot!("check_config_bad_level", run(&mut check(&d, &[])));
 }
 
 #[test]
 fn missing_pyproject() {
     let d = dir(&[]);
-    snap!("check_missing_pyproject", run(&mut check(&d, &[])));
+    snapshot!("check_missing_pyproject", run(&mut check(&d, &[])));
     let mut cmd = pinctl();
     cmd.current_dir(d.path())
         .args(["--directory", "nowhere", "check"]);
-    snap!("check_missing_pyproject_directory", run(&mut cmd));
-    snap!(
+    snapshot!("check_missing_pyproject_directory", run(&mut cmd));
+    snapshot!(
         "check_missing_file",
         run(&mut check(&d, &["requirements.txt"]))
     );
@@ -309,7 +298,7 @@ fn missing_pyproject() {
 fn input_warnings_are_shown() {
     let text = "[project]\nname = \"x\"\ndependencies = [\"flask==3.0.3\"]\n\n[tool.poetry.dependencies]\npython = \"^3.10\"\nflask = \"*\"\n";
     let d = dir(&[("pyproject.toml", text)]);
-    snap!("check_input_warning", run(&mut check(&d, &[])));
+    snapshot!("check_input_warning", run(&mut check(&d, &[])));
 }
 
 #[test]
@@ -335,7 +324,7 @@ fn malformed_pyprojects() {
     ];
     for (name, text) in cases {
         let d = dir(&[("pyproject.toml", text)]);
-        snap!(name, run(&mut check(&d, &[])));
+        snapshot!(name, run(&mut check(&d, &[])));
     }
 }
 
@@ -346,7 +335,7 @@ fn corpus_projects() {
         let mut cmd = pinctl();
         cmd.current_dir(corpus)
             .args(["check", &format!("{name}/pyproject.toml")]);
-        snap!(format!("check_corpus_{name}"), run(&mut cmd));
+        snapshot!(format!("check_corpus_{name}"), run(&mut cmd));
     }
 }
 
@@ -360,7 +349,7 @@ fn requirements_includes_and_several_files() {
         ),
         ("pyproject.toml", PEP621),
     ]);
-    snap!(
+    snapshot!(
         "check_requirements_includes",
         run(&mut check(
             &d,
@@ -376,8 +365,8 @@ fn malformed_requirements() {
         ("b.txt", "-r a.txt\nrequests>=2\n"),
         ("bad.txt", "flask==3.0.3\nfoo ^1.2\n"),
     ]);
-    snap!("check_requirements_cycle", run(&mut check(&d, &["a.txt"])));
-    snap!(
+    snapshot!("check_requirements_cycle", run(&mut check(&d, &["a.txt"])));
+    snapshot!(
         "check_requirements_bad_pep508",
         run(&mut check(&d, &["bad.txt"]))
     );
@@ -401,7 +390,7 @@ fn example_projects() {
         let mut cmd = pinctl();
         cmd.current_dir(root)
             .args(["--directory", &format!("examples/{name}"), "check"]);
-        snap!(format!("check_example_{name}"), run(&mut cmd));
+        snapshot!(format!("check_example_{name}"), run(&mut cmd));
     }
     let mut cmd = pinctl();
     cmd.current_dir(root).args([
@@ -410,7 +399,7 @@ fn example_projects() {
         "--format",
         "github",
     ]);
-    snap!("check_example_loose_requirements_github", run(&mut cmd));
+    snapshot!("check_example_loose_requirements_github", run(&mut cmd));
 }
 
 #[test]
@@ -418,7 +407,7 @@ fn stale_lock_is_an_error_finding() {
     let pyproject = "[project]\nname = \"svc\"\nversion = \"0\"\nrequires-python = \">=3.10\"\ndependencies = [\"rich>=13,<14\"]\n";
     let lock = "lock-version = \"1.0\"\nrequires-python = \">=3.10\"\ncreated-by = \"pinctl\"\npackages = []\n\n[tool.pinctl]\nfingerprint = \"0\"\nindex-url = \"https://pypi.org/simple\"\ndependencies = [\"rich>=12,<13\"]\n";
     let d = dir(&[("pyproject.toml", pyproject), ("pylock.toml", lock)]);
-    snap!("check_stale_lock", run(&mut check(&d, &[])));
+    snapshot!("check_stale_lock", run(&mut check(&d, &[])));
     assert_eq!(
         exit_code(&mut check(&d, &["--warn", "stale-lock"])),
         Some(0)

@@ -2,16 +2,16 @@
 //! with pip `--require-hashes` from the in-process test index.
 
 mod common;
-#[path = "lock_support/mod.rs"]
-mod lock_support;
 
 use std::path::Path;
 use std::process::Command;
 
+use common::cli::Output;
+use common::fixtures::*;
+use common::python::{install, run_ok, test_venv};
 use common::server::{PackageSpec, TestIndex, sha256_hex};
-use lock_support::*;
 use pinctl::lock::{LockInputs, build_lock};
-use pinctl::project::{Scope, read_project};
+use pinctl::project::read_project;
 use pinctl::resolve::Resolution;
 
 const PYPROJECT: &str = r#"[project]
@@ -45,42 +45,16 @@ fn sample_project(index_url: &str) -> tempfile::TempDir {
     dir
 }
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn pinctl(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_pinctl"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("PINCTL_CACHE_DIR")
-        .output()
-        .unwrap();
-    let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir.display().to_string(), "[TEMP]");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: clean(&out.stdout),
-        stderr: clean(&out.stderr),
-    }
+    Output::of(
+        common::cli::pinctl().args(args).current_dir(dir),
+        &[dir.to_path_buf()],
+    )
 }
 
 fn snapshot(name: &str, args: &[&str], out: &Output) {
-    let text = format!(
-        "$ pinctl {}\nexit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
-        args.join(" "),
-        out.code,
-        out.stdout,
-        out.stderr
-    );
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+    let text = format!("$ pinctl {}\n{}", args.join(" "), out.render());
+    snapshot!(name, text);
 }
 
 fn case(name: &str, args: &[&str]) -> Output {
@@ -193,14 +167,16 @@ fn export_single_use_pylock_is_valid() {
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let check = run(Command::new(venv.join("bin/python"))
-        .arg("-c")
-        .arg(
-            "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
+    let check = run_ok(
+        Command::new(venv.join("bin/python"))
+            .arg("-c")
+            .arg(
+                "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
          lock = Pylock.from_dict(tomllib.load(open(sys.argv[1], 'rb')))\n\
          print(sorted((p.name, str(p.marker)) for p in lock.packages))",
-        )
-        .arg(dir.path().join("pylock.dev.toml")));
+            )
+            .arg(dir.path().join("pylock.dev.toml")),
+    );
     assert_eq!(
         check.trim(),
         "[('colorama', 'sys_platform == \"win32\"'), ('iniconfig', 'None'), ('pygments', 'None'), ('pytest', 'None'), ('rich', 'None')]"
@@ -315,8 +291,7 @@ fn broken_pipe_exits_quietly() {
 /// `linuxonly` (Linux) and `winonly` (Windows); dev `gamma` and `devlinux` (Linux);
 /// extra `socks`: `delta`. Files, URLs and sha256 are the index's own.
 fn served_resolution(index: &TestIndex) -> Resolution {
-    let prod = Scope::Production;
-    let files = |name: &str| {
+    scoped_resolution("1.0.0", |name| {
         index
             .filenames()
             .into_iter()
@@ -327,26 +302,25 @@ fn served_resolution(index: &TestIndex) -> Resolution {
                 entry.url = index.file_url(&f);
                 entry
             })
-            .collect::<Vec<_>>()
-    };
-    let pkg =
-        |name: &str, needed: &[(Scope, &str)]| package(name, "1.0.0", needed, &[], files(name));
-    Resolution {
-        requires_python: Some(">=3.8".parse().unwrap()),
-        packages: vec![
-            pkg("alpha", &[(prod.clone(), "")]),
-            pkg("shared", &[(prod.clone(), ""), (dev(), "")]),
-            pkg("linuxonly", &[(prod.clone(), "sys_platform == 'linux'")]),
-            pkg(
-                "winonly",
-                &[(prod.clone(), "sys_platform == 'win32'"), (dev(), "")],
-            ),
-            pkg("gamma", &[(dev(), "")]),
-            pkg("devlinux", &[(dev(), "sys_platform == 'linux'")]),
-            pkg("delta", &[(extra("socks"), "")]),
-        ],
-        forks: vec![],
+            .collect()
+    })
+}
+
+/// The index serving every package of [`served_resolution`] at 1.0.0.
+fn served_index() -> TestIndex {
+    let mut builder = TestIndex::builder();
+    for name in [
+        "alpha",
+        "shared",
+        "linuxonly",
+        "winonly",
+        "gamma",
+        "devlinux",
+        "delta",
+    ] {
+        builder = builder.package(name, "1.0.0", PackageSpec::new());
     }
+    builder.build()
 }
 
 fn served_project(index: &TestIndex) -> tempfile::TempDir {
@@ -369,23 +343,12 @@ fn served_project(index: &TestIndex) -> tempfile::TempDir {
 }
 
 fn pip_install_requirements(dir: &Path, file: &str) -> Vec<String> {
-    let venv = test_venv();
-    let target = tempfile::tempdir().unwrap();
-    run(Command::new(venv.join("bin/pip"))
-        .args([
-            "install",
-            "--require-hashes",
-            "--no-deps",
-            "--no-cache-dir",
-            "--disable-pip-version-check",
-            "-r",
-            file,
-            "--target",
-        ])
-        .arg(target.path())
-        .current_dir(dir)
-        .env("PIP_CONFIG_FILE", "/dev/null"));
-    installed(target.path())
+    install(
+        "pip",
+        dir,
+        &["--require-hashes", "--no-deps", "-r", file],
+        false,
+    )
 }
 
 #[test]
@@ -395,15 +358,7 @@ fn pip_installs_the_export_with_require_hashes() {
         "linux",
         "the expected sets assume Linux"
     );
-    let index = TestIndex::builder()
-        .package("alpha", "1.0.0", PackageSpec::new())
-        .package("shared", "1.0.0", PackageSpec::new())
-        .package("linuxonly", "1.0.0", PackageSpec::new())
-        .package("winonly", "1.0.0", PackageSpec::new())
-        .package("gamma", "1.0.0", PackageSpec::new())
-        .package("devlinux", "1.0.0", PackageSpec::new())
-        .package("delta", "1.0.0", PackageSpec::new())
-        .build();
+    let index = served_index();
     let dir = served_project(&index);
     let d = dir.path();
     assert_eq!(
@@ -436,70 +391,19 @@ fn pip_installs_the_export_with_require_hashes() {
         "{winonly:?}"
     );
 
-    assert_eq!(
-        pip_install_requirements(d, "requirements.txt"),
-        ["alpha", "linuxonly", "shared"]
-    );
+    assert_eq!(pip_install_requirements(d, "requirements.txt"), SCOPED_PROD);
     assert_eq!(
         pip_install_requirements(d, "requirements-dev.txt"),
-        [
-            "alpha",
-            "devlinux",
-            "gamma",
-            "linuxonly",
-            "shared",
-            "winonly"
-        ]
+        SCOPED_PROD_DEV
     );
 }
 
 #[test]
 fn pip_and_uv_install_the_lock_from_the_test_index() {
-    let index = TestIndex::builder()
-        .package("alpha", "1.0.0", PackageSpec::new())
-        .package("shared", "1.0.0", PackageSpec::new())
-        .package("linuxonly", "1.0.0", PackageSpec::new())
-        .package("winonly", "1.0.0", PackageSpec::new())
-        .package("gamma", "1.0.0", PackageSpec::new())
-        .package("devlinux", "1.0.0", PackageSpec::new())
-        .package("delta", "1.0.0", PackageSpec::new())
-        .build();
+    let index = served_index();
     let dir = served_project(&index);
-    let venv = test_venv();
-    let install = |tool: &str, args: &[&str]| {
-        let target = tempfile::tempdir().unwrap();
-        let mut cmd = if tool == "pip" {
-            let mut c = Command::new(venv.join("bin/pip"));
-            c.args([
-                "install",
-                "--no-cache-dir",
-                "--disable-pip-version-check",
-                "--target",
-            ]);
-            c
-        } else {
-            let mut c = Command::new(venv.join("bin/uv"));
-            c.args(["pip", "install", "--no-cache", "--python"])
-                .arg(venv.join("bin/python"))
-                .arg("--target");
-            c
-        };
-        cmd.arg(target.path())
-            .args(args)
-            .current_dir(dir.path())
-            .env("PIP_CONFIG_FILE", "/dev/null");
-        run(&mut cmd);
-        installed(target.path())
-    };
-    let prod = ["alpha", "linuxonly", "shared"];
-    let prod_dev = [
-        "alpha",
-        "devlinux",
-        "gamma",
-        "linuxonly",
-        "shared",
-        "winonly",
-    ];
+    let install = |tool: &str, args: &[&str]| install(tool, dir.path(), args, false);
+    let (prod, prod_dev) = (SCOPED_PROD, SCOPED_PROD_DEV);
     assert_eq!(install("pip", &["-r", "pylock.toml"]), prod);
     assert_eq!(
         install("pip", &["-r", "pylock.toml", "--group", "pylock.toml:dev"]),

@@ -1,12 +1,8 @@
 //! `pinctl cache dir` and `pinctl cache clean`, run as a process.
 
-use std::process::Command;
+mod common;
 
-fn pinctl() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pinctl"));
-    cmd.env_remove("PINCTL_CACHE_DIR");
-    cmd
-}
+use common::cli::pinctl;
 
 #[test]
 fn cache_dir_follows_the_flag_then_the_environment() {

@@ -3,30 +3,26 @@
 //! venv, and the user-facing stderr of every mode snapshotted in snapshots/.
 
 mod common;
-#[path = "lock_support/mod.rs"]
-mod lock_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::server::{Fault, PackageSpec, TestIndex};
-use lock_support::{installed, run, test_venv};
-
-macro_rules! snapshot {
+/// A snapshot without the expression, the index port and durations filtered.
+macro_rules! snap {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => false,
+        snapshot!($name, $value,
             omit_expression => true,
             filters => vec![
                 (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
                 (r"\bin \d+\.\d+s\b", "in [TIME]"),
             ],
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
+        )
     };
 }
+
+use common::cli::Output;
+use common::python::{install_into, installed, installed_dists, run_ok, test_venv};
+use common::server::{Fault, PackageSpec, TestIndex};
 
 /// The small web project of most tests: production `webframe` (which needs `routes`)
 /// and `modern`, Windows-only `tzdata`, a `fast` extra, a `dev` group that includes a
@@ -99,23 +95,6 @@ fn index() -> TestIndex {
         .build()
 }
 
-/// One run of the binary.
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Output {
-    /// The run as a snapshot: exit code, stdout, stderr.
-    fn render(&self) -> String {
-        format!(
-            "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
 /// A project directory with its own cache, locking against an index.
 struct Project {
     dir: tempfile::TempDir,
@@ -156,25 +135,19 @@ impl Project {
     }
 
     fn lock_with(&self, index_url: &str, cache: &Path, args: &[&str]) -> Output {
-        let out = common::cli::pinctl()
-            .args(["lock", "--no-progress", "--index-url", index_url])
-            .arg("--cache-dir")
-            .arg(cache)
-            .args(args)
-            .current_dir(self.path())
-            .output()
-            .unwrap();
-        let roots = [
-            self.path().to_path_buf(),
-            self.path().canonicalize().unwrap(),
-            cache.to_path_buf(),
-        ];
-        let clean = |b: &[u8]| common::cli::filter(&String::from_utf8_lossy(b), &roots);
-        let out = Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: clean(&out.stdout),
-            stderr: clean(&out.stderr),
-        };
+        let out = Output::of(
+            common::cli::pinctl()
+                .args(["lock", "--no-progress", "--index-url", index_url])
+                .arg("--cache-dir")
+                .arg(cache)
+                .args(args)
+                .current_dir(self.path()),
+            &[
+                self.path().to_path_buf(),
+                self.path().canonicalize().unwrap(),
+                cache.to_path_buf(),
+            ],
+        );
         assert!(
             !out.stderr.contains("panicked"),
             "pinctl panicked:\n{}",
@@ -217,52 +190,23 @@ impl Project {
 
 /// `Pylock.from_dict` of the file, printing each package's name, version and marker.
 fn pylock_packages(path: &Path) -> String {
-    run(Command::new(test_venv().join("bin/python"))
-        .arg("-c")
-        .arg(
-            "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
+    run_ok(
+        Command::new(test_venv().join("bin/python"))
+            .arg("-c")
+            .arg(
+                "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
              lock = Pylock.from_dict(tomllib.load(open(sys.argv[1], 'rb')))\n\
              for p in lock.packages:\n    print(p.name, p.version, p.marker)",
-        )
-        .arg(path))
+            )
+            .arg(path),
+    )
 }
 
 /// Installs with `tool` (`pip` or `uv`) into a fresh target directory; returns the
 /// `name-version` of each installed distribution (from its `.dist-info`).
 fn install(tool: &str, project: &Path, args: &[&str]) -> Vec<String> {
-    let venv = test_venv();
-    let target = tempfile::tempdir().unwrap();
-    let mut cmd = if tool == "pip" {
-        let mut c = Command::new(venv.join("bin/pip"));
-        c.args([
-            "install",
-            "--no-cache-dir",
-            "--disable-pip-version-check",
-            "--target",
-        ]);
-        c
-    } else {
-        let mut c = Command::new(venv.join("bin/uv"));
-        c.args(["pip", "install", "--no-cache", "--python"])
-            .arg(venv.join("bin/python"))
-            .arg("--target");
-        c
-    };
-    cmd.arg(target.path())
-        .args(args)
-        .current_dir(project)
-        .env("PIP_CONFIG_FILE", "/dev/null")
-        .env_remove("UV_INDEX_URL")
-        .env_remove("PIP_INDEX_URL");
-    run(&mut cmd);
-    let mut names: Vec<String> = std::fs::read_dir(target.path())
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".dist-info").map(str::to_owned)
-        })
-        .collect();
-    names.sort();
+    let target = install_into(tool, project, args, false);
+    let names = installed_dists(target.path());
     assert_eq!(
         installed(target.path()).len(),
         names.len(),
@@ -318,8 +262,8 @@ fn realistic_project_locks_and_installs_with_pip_and_uv() {
     let index = index();
     let project = Project::new(PYPROJECT, &index);
     let out = project.lock_ok(&[]);
-    snapshot!("lock_command_first_run", out.render());
-    snapshot!(
+    snap!("lock_command_first_run", out.render());
+    snap!(
         "lock_command_first_run_pylock",
         stable_lock_text(&project, &index)
     );
@@ -456,7 +400,7 @@ fn locking_is_deterministic_and_an_unchanged_lock_is_not_rewritten() {
         before,
         "pylock.toml was rewritten"
     );
-    snapshot!("lock_command_unchanged", again.render());
+    snap!("lock_command_unchanged", again.render());
     let entries: Vec<_> = std::fs::read_dir(first.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -470,18 +414,18 @@ fn check_compares_without_the_network() {
     let project = Project::new(PYPROJECT, &index);
     let missing = project.lock(&["--check"]);
     assert_eq!(missing.code, 1);
-    snapshot!("lock_command_check_missing", missing.render());
+    snap!("lock_command_check_missing", missing.render());
 
     project.lock_ok(&[]);
     index.reset_counters();
     let fresh = project.lock(&["--check"]);
     assert_eq!(fresh.code, 0, "{}", fresh.stderr);
-    snapshot!("lock_command_check_fresh", fresh.render());
+    snap!("lock_command_check_fresh", fresh.render());
     // A different index makes the lock stale, and is still not contacted.
     let dead = dead_url();
     let elsewhere = project.lock_with(&dead, project.cache.path(), &["--check"]);
     assert_eq!(elsewhere.code, 1, "{}", elsewhere.stderr);
-    snapshot!(
+    snap!(
         "lock_command_check_other_index",
         elsewhere
             .render()
@@ -500,7 +444,7 @@ fn check_compares_without_the_network() {
     let stale = project.lock(&["--check"]);
     assert_eq!(stale.code, 1, "{}", stale.stderr);
     assert!(stale.stderr.contains("coverage>=7,<8"), "{}", stale.stderr);
-    snapshot!("lock_command_check_stale", stale.render());
+    snap!("lock_command_check_stale", stale.render());
     assert_eq!(
         index.request_log(),
         Vec::<String>::new(),
@@ -519,7 +463,7 @@ fn dry_run_and_locked_write_nothing() {
     let project = Project::new(PYPROJECT, &index);
     let plan = project.lock(&["--dry-run"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
-    snapshot!("lock_command_dry_run_new", plan.render());
+    snap!("lock_command_dry_run_new", plan.render());
     assert!(!project.lock_path().exists(), "--dry-run wrote pylock.toml");
 
     let locked = project.lock(&["--locked"]);
@@ -548,7 +492,7 @@ fn dry_run_and_locked_write_nothing() {
         "{}",
         plan.stderr
     );
-    snapshot!("lock_command_dry_run_update", plan.render());
+    snap!("lock_command_dry_run_update", plan.render());
     assert_eq!(
         file_identity(&project.lock_path()),
         before,
@@ -557,7 +501,7 @@ fn dry_run_and_locked_write_nothing() {
 
     let locked = project.lock(&["--locked"]);
     assert_eq!(locked.code, 1, "{}", locked.stderr);
-    snapshot!("lock_command_locked_would_change", locked.render());
+    snap!("lock_command_locked_would_change", locked.render());
     assert_eq!(
         file_identity(&project.lock_path()),
         before,
@@ -626,7 +570,7 @@ fn unsatisfiable_project_is_explained_in_plain_english() {
     );
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    snapshot!("lock_command_unsatisfiable", out.render());
+    snap!("lock_command_unsatisfiable", out.render());
     assert!(!project.lock_path().exists());
     let lower = out.stderr.to_lowercase();
     for internal in ["root", "__", "pubgrub", "proxy", "virtual", "{"] {
@@ -663,7 +607,7 @@ fn unknown_package_is_named() {
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("no-such-package"), "{}", out.stderr);
-    snapshot!("lock_command_unknown_package", out.render());
+    snap!("lock_command_unknown_package", out.render());
     assert!(!project.lock_path().exists());
 }
 
@@ -691,7 +635,7 @@ fn index_failure_names_the_url_and_leaves_the_lock_alone() {
         "one try and 3 retries"
     );
     assert!(out.stderr.contains("3 retries"), "{}", out.stderr);
-    snapshot!("lock_command_index_unavailable", out.render());
+    snap!("lock_command_index_unavailable", out.render());
     assert!(
         !project.lock_path().exists(),
         "a failed lock wrote pylock.toml"
@@ -721,7 +665,7 @@ fn broken_pyproject_shows_the_spot() {
     );
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    snapshot!("lock_command_broken_pyproject", out.render());
+    snap!("lock_command_broken_pyproject", out.render());
     assert_eq!(index.request_log(), Vec::<String>::new());
 }
 
@@ -742,7 +686,7 @@ fn quiet_prints_nothing_and_lint_warnings_do_not_fail() {
     let out = unpinned.lock(&[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("unpinned"), "{}", out.stderr);
-    snapshot!("lock_command_lint_warning", out.render());
+    snap!("lock_command_lint_warning", out.render());
     let quiet = Project::new(
         &std::fs::read_to_string(unpinned.path().join("pyproject.toml")).unwrap(),
         &index,
@@ -840,7 +784,7 @@ fn unreadable_inputs_are_errors_that_say_what_to_do() {
     std::fs::write(project.lock_path(), corrupt).unwrap();
     let out = project.lock(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    snapshot!("lock_command_corrupt_lock", out.render());
+    snap!("lock_command_corrupt_lock", out.render());
     assert_eq!(project.lock_text(), corrupt);
     let check = project.lock(&["--check"]);
     assert_eq!(check.code, 2, "{}", check.stderr);
@@ -852,7 +796,7 @@ fn unreadable_inputs_are_errors_that_say_what_to_do() {
             .args(["lock", "--no-progress", "--index-url", &index.url()])
             .current_dir(empty.path()),
     );
-    snapshot!("lock_command_no_pyproject", out);
+    snap!("lock_command_no_pyproject", out);
     assert_eq!(index.request_log(), Vec::<String>::new());
 }
 

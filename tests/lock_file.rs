@@ -1,24 +1,19 @@
 //! The PEP 751 lock file: canonical bytes, round trip, atomic writes, validation by
 //! `packaging.pylock`, and what `pip install -r pylock.toml` / `uv pip install` install.
 
-#[path = "lock_support/mod.rs"]
-mod lock_support;
+mod common;
 
 use std::path::Path;
 use std::process::Command;
 
-use lock_support::*;
+use common::fixtures::*;
+use common::python::{self, run_ok, test_venv};
 use pinctl::lock::{Change, Freshness, Lock, build_lock, check_fresh, diff, write_if_changed};
 use pinctl::project::Scope;
 use pinctl::resolve::Resolution;
 
 fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
+    snapshot!(name, text);
 }
 
 fn sample_lock() -> Lock {
@@ -130,14 +125,16 @@ fn packaging_accepts_the_lock() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pylock.toml");
     std::fs::write(&path, sample_lock().to_toml()).unwrap();
-    let out = run(Command::new(venv.join("bin/python"))
-        .arg("-c")
-        .arg(
-            "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
+    let out = run_ok(
+        Command::new(venv.join("bin/python"))
+            .arg("-c")
+            .arg(
+                "import sys, tomllib\nfrom packaging.pylock import Pylock\n\
          lock = Pylock.from_dict(tomllib.load(open(sys.argv[1], 'rb')))\n\
          print(len(lock.packages), lock.dependency_groups, lock.extras, lock.default_groups)",
-        )
-        .arg(&path));
+            )
+            .arg(&path),
+    );
     assert_eq!(out.trim(), "11 ['dev'] ['socks'] None");
 }
 
@@ -230,59 +227,11 @@ fn staleness_from_the_written_lock() {
 /// production `alpha`, `shared` (also dev), `linuxonly` (Linux), `winonly` (Windows);
 /// dev `gamma`, `devlinux` (Linux); extra `socks`: `delta`.
 pub fn installable_resolution(dir: &Path) -> Resolution {
-    let prod = Scope::Production;
-    let pkg = |name: &str, needed: &[(Scope, &str)]| {
-        package(
-            name,
-            "1.0",
-            needed,
-            &[],
-            vec![real_wheel(dir, name, "1.0", &[])],
-        )
-    };
-    Resolution {
-        requires_python: Some(">=3.8".parse().unwrap()),
-        packages: vec![
-            pkg("alpha", &[(prod.clone(), "")]),
-            pkg("shared", &[(prod.clone(), ""), (dev(), "")]),
-            pkg("linuxonly", &[(prod.clone(), "sys_platform == 'linux'")]),
-            pkg(
-                "winonly",
-                &[(prod.clone(), "sys_platform == 'win32'"), (dev(), "")],
-            ),
-            pkg("gamma", &[(dev(), "")]),
-            pkg("devlinux", &[(dev(), "sys_platform == 'linux'")]),
-            pkg("delta", &[(extra("socks"), "")]),
-        ],
-        forks: vec![],
-    }
+    scoped_resolution("1.0", |name| vec![real_wheel(dir, name, "1.0", &[])])
 }
 
 fn install(tool: &str, dir: &Path, args: &[&str]) -> Vec<String> {
-    let venv = test_venv();
-    let target = tempfile::tempdir().unwrap();
-    let mut cmd = if tool == "pip" {
-        let mut c = Command::new(venv.join("bin/pip"));
-        c.args([
-            "install",
-            "--no-index",
-            "--disable-pip-version-check",
-            "--target",
-        ]);
-        c
-    } else {
-        let mut c = Command::new(venv.join("bin/uv"));
-        c.args(["pip", "install", "--offline", "--no-index", "--python"])
-            .arg(venv.join("bin/python"))
-            .arg("--target");
-        c
-    };
-    cmd.arg(target.path())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PIP_REQUIRE_VIRTUALENV");
-    run(&mut cmd);
-    installed(target.path())
+    python::install(tool, dir, args, true)
 }
 
 #[test]
@@ -302,15 +251,7 @@ fn pip_and_uv_install_exactly_the_selected_scopes() {
     std::fs::write(dir.path().join("pylock.toml"), lock.to_toml()).unwrap();
     let d = dir.path();
 
-    let prod = ["alpha", "linuxonly", "shared"];
-    let prod_dev = [
-        "alpha",
-        "devlinux",
-        "gamma",
-        "linuxonly",
-        "shared",
-        "winonly",
-    ];
+    let (prod, prod_dev) = (SCOPED_PROD, SCOPED_PROD_DEV);
     assert_eq!(install("pip", d, &["-r", "pylock.toml"]), prod);
     assert_eq!(
         install(
@@ -470,7 +411,7 @@ fn written_markers_mean_what_the_scopes_say() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cases.tsv");
     std::fs::write(&path, &cases).unwrap();
-    let out = run(Command::new(test_venv().join("bin/python")).arg("-c").arg(
+    let out = run_ok(Command::new(test_venv().join("bin/python")).arg("-c").arg(
         "import sys\nfrom packaging.markers import Marker\nbad = 0\nn = 0\n\
          for line in open(sys.argv[1]):\n\
          \x20   m, plat, py, groups, extras, expected = line.rstrip('\\n').split('\\t')\n\

@@ -20,8 +20,6 @@
 #![allow(clippy::print_stderr)]
 
 mod common;
-#[path = "lock_support/mod.rs"]
-mod lock_support;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,9 +29,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::scenario::Scenario;
+use common::python::{run_ok, test_venv};
+use common::scenario::{Scenario, category, scenario_files};
 use common::server::{TestIndex, normalize};
-use lock_support::test_venv;
 
 /// Minimum passes out of the scenarios the harness runs (it gives 172/185 today).
 const MIN_PASSED: usize = 172;
@@ -93,35 +91,6 @@ struct Outcome {
     reason: String,
     /// The lock text of a passing satisfiable scenario.
     lock: Option<String>,
-}
-
-fn scenario_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_some_and(|e| e == "toml") {
-                files.push(file);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// `[testgen] disable = true`: the harness skips these by default.
-fn testgen_disabled(path: &Path) -> bool {
-    let table: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    table
-        .get("testgen")
-        .and_then(|t| t.get("disable"))
-        .and_then(toml::Value::as_bool)
-        .unwrap_or(false)
 }
 
 /// A TOML basic string (as the harness writes it, via JSON).
@@ -227,13 +196,7 @@ fn locked_versions(text: &str) -> BTreeMap<String, Vec<String>> {
 
 fn run_scenario(path: &Path) -> Outcome {
     let scenario = Scenario::load(path);
-    let category = path
-        .parent()
-        .unwrap()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let category = category(path);
     let index = TestIndex::from_scenario(&scenario);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pyproject.toml"), pyproject(&scenario)).unwrap();
@@ -352,18 +315,12 @@ fn rejected_by_packaging(locks: &[(String, String)]) -> Vec<String> {
         \x20   except Exception as e:\n\
         \x20       print(f'{path.stem}: {e!r}')\n\
         print('checked', len(list(pathlib.Path(sys.argv[1]).glob('*.toml'))))\n";
-    let out = Command::new(test_venv().join("bin/python"))
-        .arg("-c")
-        .arg(script)
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_ok(
+        Command::new(test_venv().join("bin/python"))
+            .arg("-c")
+            .arg(script)
+            .arg(dir.path()),
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
     let mut lines: Vec<String> = stdout.lines().map(str::to_string).collect();
     assert_eq!(
         lines.pop().as_deref(),
@@ -376,8 +333,9 @@ fn rejected_by_packaging(locks: &[(String, String)]) -> Vec<String> {
 fn pinctl_lock_over_packse_scenarios() {
     let files = scenario_files();
     assert_eq!(files.len(), 189, "scenarios went missing or were added");
-    let (disabled, selected): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|p| testgen_disabled(p));
+    let (disabled, selected): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|p| Scenario::load(p).testgen.disable);
     let next = AtomicUsize::new(0);
     let outcomes = Mutex::new(Vec::new());
     std::thread::scope(|scope| {

@@ -8,6 +8,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+/// A snapshot without the expression.
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        snapshot!($name, $value, omit_expression => true)
+    };
+}
+
 use common::server::{PackageSpec, TestIndex};
 
 const PYPROJECT: &str = r#"[project]
@@ -149,22 +156,10 @@ impl Project {
     }
 }
 
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        });
-    };
-}
-
 #[test]
 fn table() {
     let p = Project::new();
-    snapshot!("outdated_table", p.outdated(&[]));
+    snap!("outdated_table", p.outdated(&[]));
 }
 
 #[test]
@@ -176,13 +171,13 @@ fn table_all_includes_up_to_date_packages() {
         out.contains("click      8.1.7    8.1.7   8.1.7   prod"),
         "{out}"
     );
-    snapshot!("outdated_table_all", out);
+    snap!("outdated_table_all", out);
 }
 
 #[test]
 fn table_in_colour() {
     let p = Project::new();
-    snapshot!(
+    snap!(
         "outdated_table_color",
         p.outdated(&[
             "--color",
@@ -206,31 +201,31 @@ fn json() {
         .unwrap();
     let doc: serde_json::Value = serde_json::from_str(stdout).unwrap();
     assert_eq!(doc["schema_version"], 1);
-    snapshot!("outdated_json", out);
+    snap!("outdated_json", out);
 }
 
 #[test]
 fn markdown() {
     let p = Project::new();
-    snapshot!("outdated_markdown", p.outdated(&["--format", "markdown"]));
+    snap!("outdated_markdown", p.outdated(&["--format", "markdown"]));
 }
 
 #[test]
 fn github_annotations() {
     let p = Project::new();
-    snapshot!("outdated_github", p.outdated(&["--format", "github"]));
+    snap!("outdated_github", p.outdated(&["--format", "github"]));
 }
 
 #[test]
 fn filter_prod() {
     let p = Project::new();
-    snapshot!("outdated_prod", p.outdated(&["--prod"]));
+    snap!("outdated_prod", p.outdated(&["--prod"]));
 }
 
 #[test]
 fn filter_group() {
     let p = Project::new();
-    snapshot!(
+    snap!(
         "outdated_group_dev",
         p.outdated(&["--group", "dev", "--all"])
     );
@@ -239,13 +234,13 @@ fn filter_group() {
 #[test]
 fn filter_direct() {
     let p = Project::new();
-    snapshot!("outdated_direct", p.outdated(&["--direct"]));
+    snap!("outdated_direct", p.outdated(&["--direct"]));
 }
 
 #[test]
 fn filter_packages() {
     let p = Project::new();
-    snapshot!(
+    snap!(
         "outdated_packages",
         p.outdated(&["--package", "requests", "--package", "Urllib3"])
     );
@@ -278,7 +273,7 @@ fn exit_code_and_fail_on_levels() {
         exit(&["--prod", "--direct", "--fail-on", "yanked"]),
         "exit: 0"
     );
-    snapshot!(
+    snap!(
         "outdated_fail_on_yanked",
         p.outdated(&["--fail-on", "yanked", "--package", "attrs"])
     );
@@ -307,7 +302,7 @@ fn one_request_per_package_then_cache_then_refresh() {
 #[test]
 fn offline_without_cache_fails() {
     let p = Project::new();
-    snapshot!("outdated_offline_cold", p.outdated(&["--offline"]));
+    snap!("outdated_offline_cold", p.outdated(&["--offline"]));
 }
 
 #[test]
@@ -332,14 +327,14 @@ fn never_writes_a_file() {
 #[test]
 fn missing_lock() {
     let p = Project::with(PYPROJECT, None, index());
-    snapshot!("outdated_missing_lock", p.outdated(&[]));
+    snap!("outdated_missing_lock", p.outdated(&[]));
 }
 
 #[test]
 fn unknown_group_and_package() {
     let p = Project::new();
-    snapshot!("outdated_unknown_group", p.outdated(&["--group", "docs"]));
-    snapshot!(
+    snap!("outdated_unknown_group", p.outdated(&["--group", "docs"]));
+    snap!(
         "outdated_unknown_package",
         p.outdated(&["--package", "django"])
     );
@@ -350,7 +345,7 @@ fn package_missing_from_the_index() {
     let mut locked = LOCKED.to_vec();
     locked.push(("private-thing", "1.0.0", &["prod"]));
     let p = Project::with(PYPROJECT, Some(&pylock(&locked)), index());
-    snapshot!(
+    snap!(
         "outdated_not_on_index",
         p.outdated(&["--package", "private-thing", "--package", "requests"])
     );
@@ -364,19 +359,16 @@ fn everything_up_to_date() {
         Some(&pylock(&[("pluggy", "1.5.0", &["prod"])])),
         index(),
     );
-    snapshot!("outdated_up_to_date", p.outdated(&["--exit-code"]));
+    snap!("outdated_up_to_date", p.outdated(&["--exit-code"]));
 }
 
 #[test]
 fn help() {
-    let output = Command::new(env!("CARGO_BIN_EXE_pinctl"))
+    let output = common::cli::pinctl()
         .args(["outdated", "--help"])
-        .env("COLUMNS", "100")
-        .env_remove("PINCTL_INDEX_URL")
-        .env_remove("PINCTL_CACHE_DIR")
         .output()
         .unwrap();
-    snapshot!(
+    snap!(
         "outdated_help",
         String::from_utf8_lossy(&output.stdout).to_string()
     );

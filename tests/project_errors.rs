@@ -1,5 +1,7 @@
 //! The input errors users read, rendered (message, snippet, hint) into one snapshot.
 
+mod common;
+
 use std::fmt::Write as _;
 
 use pinctl::project::parse_pyproject;
@@ -86,10 +88,5 @@ fn input_errors() {
         }
         out.push('\n');
     }
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!("project_input_errors", out);
-    });
+    snapshot!("project_input_errors", out);
 }

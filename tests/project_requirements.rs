@@ -1,5 +1,7 @@
 //! Reading requirements files: comments, continuations, options, hashes, includes.
 
+mod common;
+
 use std::path::Path;
 
 use pinctl::project::ProjectError;
@@ -296,10 +298,5 @@ fn requirements_errors_snapshot() {
         }
         out.push('\n');
     }
-    insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!("project_requirements_errors", out);
-    });
+    snapshot!("project_requirements_errors", out);
 }

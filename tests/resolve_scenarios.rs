@@ -25,11 +25,11 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use common::scenario::Scenario;
+use common::scenario::{Scenario, category, scenario_files};
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{ExtraName, PackageName, Requirement};
 use pinctl::index::memory::MemoryIndex;
@@ -199,25 +199,6 @@ struct Outcome {
     reason: String,
 }
 
-fn scenario_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_some_and(|e| e == "toml") {
-                files.push(file);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 fn scenario_index(scenario: &Scenario) -> IndexBuilder {
     let mut builder = IndexBuilder::default();
     for (name, package) in &scenario.packages {
@@ -236,8 +217,7 @@ fn scenario_index(scenario: &Scenario) -> IndexBuilder {
                     .iter()
                     .map(|(k, reqs)| (k.as_str(), reqs.iter().map(String::as_str).collect()))
                     .collect(),
-                // The scenario format's default Requires-Python is `>=3.12`.
-                requires_python: Some(v.requires_python.as_deref().unwrap_or(">=3.12")),
+                requires_python: Some(v.requires_python()),
                 yanked: v.yanked,
                 sdist: v.sdist,
                 wheel_tags,
@@ -248,25 +228,15 @@ fn scenario_index(scenario: &Scenario) -> IndexBuilder {
     builder
 }
 
-fn testgen_kind(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let value: toml::Table = toml::from_str(&text).unwrap();
-    value
-        .get("testgen")
-        .and_then(|t| t.get("kind"))
-        .and_then(|k| k.as_str())
-        .map(str::to_string)
-}
-
 fn one_minor(python: &str) -> String {
     let parts: Vec<u64> = python.split('.').map(|p| p.parse().unwrap()).collect();
     format!(">={python},<{}.{}", parts[0], parts[1] + 1)
 }
 
-fn target_python(scenario: &Scenario, path: &Path) -> String {
+fn target_python(scenario: &Scenario) -> String {
     let env_python = scenario.environment.python.as_deref().unwrap_or("3.12");
     if scenario.resolver_options.universal {
-        if testgen_kind(path).as_deref() == Some("compile") {
+        if scenario.testgen.kind.as_deref() == Some("compile") {
             let python = scenario
                 .resolver_options
                 .python
@@ -287,17 +257,11 @@ fn target_python(scenario: &Scenario, path: &Path) -> String {
 
 fn run_scenario(path: &Path, runtime: &tokio::runtime::Runtime) -> Outcome {
     let scenario = Scenario::load(path);
-    let category = path
-        .parent()
-        .unwrap()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .to_string();
+    let category = category(path);
     let name = path.file_stem().unwrap().to_string_lossy().to_string();
     let universal = scenario.resolver_options.universal;
     let index = Arc::new(scenario_index(&scenario).index);
-    let rp = target_python(&scenario, path);
+    let rp = target_python(&scenario);
     let requires: Vec<&str> = scenario.root.requires.iter().map(String::as_str).collect();
     let input = input(&requires, Some(&rp));
     let options = ResolveOptions {
@@ -795,9 +759,7 @@ fn conflict_explanations_read_as_english() {
         assert!(!text.contains("root"), "{text}");
         assert!(!text.contains("Root"), "{text}");
     }
-    insta::with_settings!({snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"), prepend_module_to_snapshot => false}, {
-        insta::assert_snapshot!("resolve_conflict_explanations", report);
-    });
+    snapshot!("resolve_conflict_explanations", report);
 }
 
 /// An index whose every request fails (or panics), to check errors reach the caller.

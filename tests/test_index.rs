@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use common::python::{run_ok, test_venv};
 use common::server::{Fault, PackageSpec, TestIndex, sha256_hex};
 
 const JSON: &str = "application/vnd.pypi.simple.v1+json";
@@ -551,20 +552,6 @@ fn scenario_file_becomes_an_index() {
     assert_eq!(get(&index, "/simple/c/").status, Some(200));
 }
 
-/// The Python tools venv of scripts/test-env.
-fn test_venv() -> PathBuf {
-    let venv = std::env::var_os("PINCTL_TEST_VENV").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-venv"),
-        PathBuf::from,
-    );
-    assert!(
-        venv.join("bin/pip").exists(),
-        "no Python test venv at {}: run scripts/test-env first",
-        venv.display()
-    );
-    venv
-}
-
 #[test]
 fn pip_installs_from_the_index() {
     let pip = test_venv().join("bin/pip");
@@ -722,26 +709,13 @@ for sdist in sorted(d.glob("*.tar.gz")):
         seen += 1
 print(seen)
 "#;
-    let out = Command::new(&python)
-        .arg("-c")
-        .arg(script)
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(Command::new(&python).arg("-c").arg(script).arg(dir.path()));
     let wheels_and_sdists = index
         .filenames()
         .iter()
         .filter(|n| !n.ends_with(".metadata"))
         .count();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        wheels_and_sdists.to_string()
-    );
+    assert_eq!(out.trim(), wheels_and_sdists.to_string());
 }
 
 #[tokio::test]
@@ -816,32 +790,21 @@ async fn reqwest_client_works_with_the_server() {
 /// hashes of the bytes served.
 #[test]
 fn every_repository_scenario_builds() {
-    let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")];
     let mut scenarios = 0;
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "toml") {
-                continue;
-            }
-            scenarios += 1;
-            let scenario = common::scenario::Scenario::load(&path);
-            let index = TestIndex::from_scenario(&scenario);
-            for name in scenario.packages.keys() {
-                let page = get_json(
-                    &index,
-                    &format!("/simple/{}/", common::server::normalize(name)),
-                );
-                assert_eq!(page.status, Some(200), "{}: {name}", path.display());
-                for f in page.json()["files"].as_array().unwrap() {
-                    let filename = f["filename"].as_str().unwrap();
-                    let bytes = index.file(filename).unwrap();
-                    assert_eq!(f["hashes"]["sha256"], sha256_hex(&bytes), "{filename}");
-                }
+    for path in common::scenario::scenario_files() {
+        scenarios += 1;
+        let scenario = common::scenario::Scenario::load(&path);
+        let index = TestIndex::from_scenario(&scenario);
+        for name in scenario.packages.keys() {
+            let page = get_json(
+                &index,
+                &format!("/simple/{}/", common::server::normalize(name)),
+            );
+            assert_eq!(page.status, Some(200), "{}: {name}", path.display());
+            for f in page.json()["files"].as_array().unwrap() {
+                let filename = f["filename"].as_str().unwrap();
+                let bytes = index.file(filename).unwrap();
+                assert_eq!(f["hashes"]["sha256"], sha256_hex(&bytes), "{filename}");
             }
         }
     }

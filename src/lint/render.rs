@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Finding, Level, Summary};
+use crate::github::{escape_data, escape_property};
 use crate::printer::{BOLD, ERROR, GUTTER, HINT, WARNING};
 
 /// The `schema_version` of `check --format json`.
@@ -41,41 +42,13 @@ pub fn human_finding(finding: &Finding) -> String {
     let _ = writeln!(
         out,
         "{}",
-        style_snippet(&finding.file.snippet(finding.span), style)
+        finding.file.styled_snippet(finding.span, GUTTER, style)
     );
     if let Some(help) = &finding.help {
         let pad = " ".repeat(finding.start().line.to_string().len());
         let _ = writeln!(out, "{pad} {GUTTER}={GUTTER:#} {HINT}help{HINT:#}: {help}");
     }
     out
-}
-
-/// Colours a [`SourceFile::snippet`](crate::source::SourceFile::snippet) as rustc does:
-/// gutters and the arrow in blue, the carets in the level's colour. Without colour the
-/// text is unchanged.
-fn style_snippet(snippet: &str, carets: anstyle::Style) -> String {
-    let lines: Vec<&str> = snippet.lines().collect();
-    let last = lines.len().saturating_sub(1);
-    let mut out = Vec::with_capacity(lines.len());
-    for (i, line) in lines.iter().enumerate() {
-        if let Some(at) = line.find("-->").filter(|_| i == 0) {
-            let (pad, rest) = line.split_at(at);
-            out.push(format!("{pad}{GUTTER}-->{GUTTER:#}{}", &rest[3..]));
-        } else if let Some(bar) = line.find('|') {
-            let (gutter, rest) = line.split_at(bar + 1);
-            let rest = if i == last && i > 0 {
-                let trimmed = rest.trim_end_matches('^');
-                let marks = &rest[trimmed.len()..];
-                format!("{trimmed}{carets}{marks}{carets:#}")
-            } else {
-                rest.to_string()
-            };
-            out.push(format!("{GUTTER}{gutter}{GUTTER:#}{rest}"));
-        } else {
-            out.push((*line).to_string());
-        }
-    }
-    out.join("\n")
 }
 
 /// Every finding, each followed by a blank line.
@@ -240,18 +213,6 @@ pub fn github(findings: &[Finding]) -> String {
     out
 }
 
-/// Escapes a workflow command's message (`%`, CR, LF).
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command property value (the message escapes, plus `:` and `,`).
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,8 +279,6 @@ mod tests {
 
     #[test]
     fn github_escapes() {
-        assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
-        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
         let found = findings(&["pandas"]);
         assert_eq!(
             github(&found),

@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
+use crate::github::{escape_data, escape_property};
+
 use super::{OutdatedEntry, OutdatedReport, Severity, SpecLocation, UpdateKind};
 
 /// The `schema_version` of `--format json`. Bump it when a field changes meaning or is
@@ -352,18 +354,6 @@ fn markdown(entries: &[&OutdatedEntry]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Escapes the message of a workflow command.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value of a workflow command.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn github(entries: &[&OutdatedEntry]) -> String {

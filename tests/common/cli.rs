@@ -56,6 +56,36 @@ pub fn run(cmd: &mut Command) -> String {
     filter(&text, &roots)
 }
 
+/// One finished run of a command, its output as (lossy) UTF-8.
+pub struct Output {
+    /// The exit code, -1 when a signal ended the process.
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Runs `cmd` to the end, with `roots` and temp paths in its output replaced as
+    /// [`filter`] does.
+    pub fn of(cmd: &mut Command, roots: &[PathBuf]) -> Self {
+        let out = cmd.output().expect("failed to run the command");
+        let clean = |b: &[u8]| filter(&String::from_utf8_lossy(b), roots);
+        Self {
+            code: out.status.code().unwrap_or(-1),
+            stdout: clean(&out.stdout),
+            stderr: clean(&out.stderr),
+        }
+    }
+
+    /// The run as a snapshot: exit code, stdout, stderr.
+    pub fn render(&self) -> String {
+        format!(
+            "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
 /// Replaces `roots` and any `<temp dir>/<name>` path with `[TEMP]`.
 pub fn filter(text: &str, roots: &[PathBuf]) -> String {
     let mut text = text.to_string();

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -23,6 +23,19 @@ pub struct Scenario {
     pub resolver_options: ResolverOptions,
     #[serde(default)]
     pub environment: Environment,
+    #[serde(default)]
+    pub testgen: Testgen,
+}
+
+/// The `[testgen]` table: how uv's test generator uses the scenario.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Testgen {
+    /// `disable = true`: the harness skips it by default.
+    #[serde(default)]
+    pub disable: bool,
+    /// e.g. `"compile"` (`uv pip compile`) or `"lock"`.
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -98,6 +111,18 @@ pub struct Environment {
     pub python: Option<String>,
 }
 
+/// The scenario format's Requires-Python where a scenario or version gives none.
+pub const DEFAULT_REQUIRES_PYTHON: &str = ">=3.12";
+
+impl ScenarioVersion {
+    /// This version's Requires-Python (the format's default is `>=3.12`).
+    pub fn requires_python(&self) -> &str {
+        self.requires_python
+            .as_deref()
+            .unwrap_or(DEFAULT_REQUIRES_PYTHON)
+    }
+}
+
 impl Scenario {
     pub fn load(path: &Path) -> Self {
         let text = std::fs::read_to_string(path)
@@ -107,6 +132,39 @@ impl Scenario {
 
     /// The root requires-python (the scenario format's default is `>=3.12`).
     pub fn requires_python(&self) -> &str {
-        self.root.requires_python.as_deref().unwrap_or(">=3.12")
+        self.root
+            .requires_python
+            .as_deref()
+            .unwrap_or(DEFAULT_REQUIRES_PYTHON)
     }
+}
+
+/// Every scenario file of the repository (`tests/scenarios/<category>/<name>.toml`), sorted.
+pub fn scenario_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "toml") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The category of a scenario file: the name of its directory.
+pub fn category(path: &Path) -> String {
+    path.parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }

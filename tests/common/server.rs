@@ -38,8 +38,6 @@ pub use dist::{UPLOAD_TIME, dist_name, normalize, sha256_hex};
 
 use crate::common::scenario::Scenario;
 
-/// The requires-python a scenario version has when it declares none (packse's default).
-const SCENARIO_DEFAULT_REQUIRES_PYTHON: &str = ">=3.12";
 /// The JSON media type of PEP 691.
 pub const JSON_TYPE: &str = "application/vnd.pypi.simple.v1+json";
 /// Connections idle this long are closed by the server.
@@ -289,11 +287,7 @@ impl TestIndex {
                 let spec = PackageSpec {
                     requires: v.requires.clone(),
                     extras: v.extras.clone(),
-                    requires_python: Some(
-                        v.requires_python
-                            .clone()
-                            .unwrap_or_else(|| SCENARIO_DEFAULT_REQUIRES_PYTHON.to_string()),
-                    ),
+                    requires_python: Some(v.requires_python().to_string()),
                     yanked: v.yanked,
                     yanked_reason: None,
                     wheel_tags: v.wheel_tags.clone(),

@@ -1,9 +1,8 @@
-//! Shared fixtures for the lock and export tests: hand-made resolutions, the Python
-//! tools venv made by `scripts/test-env`, and real wheels built on the fly.
-#![allow(dead_code)]
+//! Shared fixtures for the lock and export tests: hand-made resolutions and real
+//! wheels built on the fly.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::str::FromStr;
 
@@ -14,6 +13,8 @@ use pinctl::lock::LockInputs;
 use pinctl::project::{GroupName, Scope};
 use pinctl::resolve::{Resolution, ResolvedDependency, ResolvedPackage};
 use sha2::{Digest, Sha256};
+
+use super::python::{run_ok, test_venv};
 
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -246,31 +247,6 @@ pub fn sample_resolution() -> Resolution {
     }
 }
 
-/// The venv with pip >= 26, packaging >= 25.1 and uv (made by `scripts/test-env`).
-pub fn test_venv() -> PathBuf {
-    let venv = std::env::var_os("PINCTL_TEST_VENV").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-venv"),
-        PathBuf::from,
-    );
-    assert!(
-        venv.join("bin/python").exists() && venv.join("bin/uv").exists(),
-        "the Python tools venv is missing at {}: run ./scripts/test-env first",
-        venv.display()
-    );
-    venv
-}
-
-pub fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 const MAKE_WHEEL: &str = r#"
 import base64, hashlib, sys, zipfile
 out, name, version = sys.argv[1:4]
@@ -296,13 +272,15 @@ with zipfile.ZipFile(f"{out}/{dist}-py3-none-any.whl", "w") as z:
 /// index entry (a `file://` URL with the real sha256 and size).
 pub fn real_wheel(dir: &Path, name: &str, version: &str, requires: &[&str]) -> DistFile {
     let venv = test_venv();
-    run(Command::new(venv.join("bin/python"))
-        .arg("-c")
-        .arg(MAKE_WHEEL)
-        .arg(dir)
-        .arg(name)
-        .arg(version)
-        .args(requires));
+    run_ok(
+        Command::new(venv.join("bin/python"))
+            .arg("-c")
+            .arg(MAKE_WHEEL)
+            .arg(dir)
+            .arg(name)
+            .arg(version)
+            .args(requires),
+    );
     let filename = format!("{name}-{version}-py3-none-any.whl");
     let bytes = std::fs::read(dir.join(&filename)).unwrap();
     let mut f = file("", &filename, Some(&hex(&bytes)), bytes.len() as u64);
@@ -310,16 +288,41 @@ pub fn real_wheel(dir: &Path, name: &str, version: &str, requires: &[&str]) -> D
     f
 }
 
-/// The top-level importable packages installed in a `--target` directory.
-pub fn installed(target: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(target)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            (!name.ends_with(".dist-info") && !name.starts_with('.') && name != "bin")
-                .then_some(name)
-        })
-        .collect();
-    names.sort();
-    names
+/// What installs on Linux from [`scoped_resolution`]'s production scope.
+pub const SCOPED_PROD: [&str; 3] = ["alpha", "linuxonly", "shared"];
+
+/// What installs on Linux from [`scoped_resolution`]'s production and `dev` scopes.
+pub const SCOPED_PROD_DEV: [&str; 6] = [
+    "alpha",
+    "devlinux",
+    "gamma",
+    "linuxonly",
+    "shared",
+    "winonly",
+];
+
+/// The resolution of the install tests' project, every package at `version` with the
+/// files `files(name)`: production `alpha`, `shared` (also dev), `linuxonly` (Linux) and
+/// `winonly` (Windows, also dev); dev `gamma` and `devlinux` (Linux); extra `socks`:
+/// `delta`.
+pub fn scoped_resolution(version: &str, files: impl Fn(&str) -> Vec<DistFile>) -> Resolution {
+    let prod = Scope::Production;
+    let pkg =
+        |name: &str, needed: &[(Scope, &str)]| package(name, version, needed, &[], files(name));
+    Resolution {
+        requires_python: Some(VersionSpecifiers::from_str(">=3.8").unwrap()),
+        packages: vec![
+            pkg("alpha", &[(prod.clone(), "")]),
+            pkg("shared", &[(prod.clone(), ""), (dev(), "")]),
+            pkg("linuxonly", &[(prod.clone(), "sys_platform == 'linux'")]),
+            pkg(
+                "winonly",
+                &[(prod.clone(), "sys_platform == 'win32'"), (dev(), "")],
+            ),
+            pkg("gamma", &[(dev(), "")]),
+            pkg("devlinux", &[(dev(), "sys_platform == 'linux'")]),
+            pkg("delta", &[(extra("socks"), "")]),
+        ],
+        forks: vec![],
+    }
 }
