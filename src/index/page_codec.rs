@@ -103,7 +103,9 @@ fn put_tags<'a>(out: &mut Vec<u8>, tags: &mut Table<&'a str>, list: &'a [String]
 
 /// Encodes `page` (the `hints` included).
 pub fn encode(page: &CachedPage) -> Vec<u8> {
-    let mut requires_python: Table<&VersionSpecifiers> = Table::new();
+    // Keyed by the text, not the parsed value: `>=3.7` and `>=3.7.0` compare equal but
+    // are written as the index wrote them (the lock records them).
+    let mut requires_python: Table<String> = Table::new();
     let mut tags: Table<&str> = Table::new();
     let mut body = Vec::with_capacity(page.versions.versions.len() * 512);
     put_u32(&mut body, page.versions.versions.len());
@@ -135,7 +137,7 @@ pub fn encode(page: &CachedPage) -> Vec<u8> {
             let rp = file
                 .requires_python
                 .as_ref()
-                .map_or(0, |rp| requires_python.intern(&rp) + 1);
+                .map_or(0, |rp| requires_python.intern(&rp.to_string()) + 1);
             put_u32(&mut body, rp);
             match &file.yanked {
                 None => body.push(0),
@@ -180,7 +182,7 @@ pub fn encode(page: &CachedPage) -> Vec<u8> {
         None => out.push(0),
     }
     put_opt_str(&mut out, page.etag.as_deref());
-    requires_python.put(&mut out, ToString::to_string);
+    requires_python.put(&mut out, String::clone);
     tags.put(&mut out, |tag| (*tag).to_owned());
     out.extend_from_slice(&body);
     out
@@ -463,6 +465,29 @@ pub(crate) mod tests {
         let without = decode(&bytes, &name, false).unwrap();
         assert!(without.hints.is_empty());
         assert_eq!(without.versions, page.versions);
+    }
+
+    #[test]
+    fn equal_requires_python_keeps_its_spelling() {
+        // `>=3.7` and `>=3.7.0` compare equal; the lock must record what each file says.
+        let mut page = sample();
+        let spellings = [">=3.7.0", ">=3.7"];
+        for (files, spelling) in page.versions.versions.values_mut().zip(spellings) {
+            for f in &mut files.files {
+                f.requires_python = Some(VersionSpecifiers::from_str(spelling).unwrap());
+            }
+        }
+        let name = page.versions.name.clone();
+        let back = decode(&encode(&page), &name, false).unwrap();
+        let written: Vec<String> = back
+            .versions
+            .versions
+            .values()
+            .flat_map(|v| v.files.iter())
+            .filter_map(|f| f.requires_python.as_ref().map(ToString::to_string))
+            .collect();
+        assert!(written.contains(&">=3.7.0".to_owned()), "{written:?}");
+        assert!(written.contains(&">=3.7".to_owned()), "{written:?}");
     }
 
     #[test]
