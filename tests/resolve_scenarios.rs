@@ -73,7 +73,7 @@ fn files_for(name: &str, version: &str, spec: &VersionSpec<'_>) -> VersionFiles 
         files.push(DistFile {
             url: format!("https://files.example/{filename}"),
             filename,
-            hashes: BTreeMap::from([("sha256".to_string(), "00".repeat(32))]),
+            hashes: vec![("sha256".to_string(), "00".repeat(32))],
             size: Some(1),
             upload_time: None,
             requires_python: requires_python.clone(),

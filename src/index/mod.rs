@@ -54,8 +54,10 @@ pub struct DistFile {
     pub filename: String,
     /// Absolute URL (credentials never included).
     pub url: String,
-    /// Hashes by algorithm name (`sha256`, ...), lower-case hex.
-    pub hashes: BTreeMap<String, String>,
+    /// `(algorithm, lower-case hex)` pairs sorted by algorithm; usually just sha256. A
+    /// vector, not a map: a page can list tens of thousands of files, and a map node per
+    /// file was half the memory of a warm lock.
+    pub hashes: Vec<(String, String)>,
     pub size: Option<u64>,
     /// RFC 3339 upload time, when the index gives it.
     pub upload_time: Option<String>,
@@ -66,7 +68,15 @@ pub struct DistFile {
 
 impl DistFile {
     pub fn sha256(&self) -> Option<&str> {
-        self.hashes.get("sha256").map(String::as_str)
+        self.hash("sha256")
+    }
+
+    /// The hex digest for `algorithm`, if the index gave one.
+    pub fn hash(&self, algorithm: &str) -> Option<&str> {
+        self.hashes
+            .iter()
+            .find(|(a, _)| a == algorithm)
+            .map(|(_, h)| h.as_str())
     }
 
     pub fn is_wheel(&self) -> bool {

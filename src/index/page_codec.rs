@@ -314,10 +314,11 @@ pub fn decode(
                 }
                 other => return Err(DecodeError(format!("bad URL tag {other}"))),
             };
-            let mut hashes = BTreeMap::new();
-            for _ in 0..r.u8()? {
+            let count = r.u8()?;
+            let mut hashes = Vec::with_capacity(usize::from(count));
+            for _ in 0..count {
                 let algorithm = r.str()?.to_owned();
-                hashes.insert(algorithm, r.str()?.to_owned());
+                hashes.push((algorithm, r.str()?.to_owned()));
             }
             let size = match r.u8()? {
                 0 => None,
@@ -389,7 +390,7 @@ pub(crate) mod tests {
         DistFile {
             filename: filename.to_owned(),
             url: url.to_owned(),
-            hashes: [("sha256".to_owned(), "ab".repeat(32))].into(),
+            hashes: vec![("sha256".to_owned(), "ab".repeat(32))],
             size: Some(1234),
             upload_time: Some("2024-01-02T03:04:05Z".to_owned()),
             requires_python: Some(VersionSpecifiers::from_str(">=3.8").unwrap()),

@@ -442,7 +442,7 @@ pub fn into_versions(name: &PackageName, page: SimplePage) -> PackageVersions {
             .push(DistFile {
                 filename: f.filename,
                 url: f.url,
-                hashes: f.hashes,
+                hashes: f.hashes.into_iter().collect(),
                 size: f.size,
                 upload_time: f.upload_time,
                 requires_python,

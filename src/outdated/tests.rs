@@ -52,7 +52,7 @@ fn release(index: &mut MemoryIndex, line: &str) {
     let file = DistFile {
         filename: format!("{pkg}-{version}-py3-none-any.whl"),
         url: format!("https://example.invalid/{pkg}-{version}-py3-none-any.whl"),
-        hashes: BTreeMap::new(),
+        hashes: Vec::new(),
         size: None,
         upload_time: None,
         requires_python: requires_python.clone(),

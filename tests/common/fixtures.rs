@@ -54,10 +54,10 @@ pub fn file(base: &str, filename: &str, sha256: Option<&str>, size: u64) -> Dist
     DistFile {
         filename: filename.to_owned(),
         url: format!("{base}/{filename}"),
-        hashes: BTreeMap::from([(
+        hashes: vec![(
             "sha256".to_owned(),
             sha256.map_or_else(|| hex(filename.as_bytes()), ToOwned::to_owned),
-        )]),
+        )],
         size: Some(size),
         upload_time: Some("2024-11-14T12:00:00.123456Z".to_owned()),
         requires_python: None,

@@ -443,7 +443,7 @@ mod tests {
         let file = |name: &str, kind: FileKind| DistFile {
             filename: name.into(),
             url: String::new(),
-            hashes: std::collections::BTreeMap::new(),
+            hashes: Vec::new(),
             size: None,
             upload_time: None,
             requires_python: None,
