@@ -902,3 +902,26 @@ fn a_rewritten_lock_keeps_its_permissions() {
     assert!(!project.lock_text().contains("name = \"modern\""));
     assert_eq!(mode(&project.lock_path()), 0o600);
 }
+
+#[test]
+fn upgrade_package_sees_a_release_cached_pages_hide() {
+    let index = index();
+    let project = Project::new(PYPROJECT, &index);
+    project.lock_ok(&[]);
+    index.publish("routes", "2.2.0", PackageSpec::new());
+    // No `--refresh`: an upgrade fetches fresh index pages by itself.
+    let out = project.lock_ok(&["--upgrade-package", "routes", "-v"]);
+    assert!(
+        project.pins().contains(&"routes==2.2.0".to_owned()),
+        "{}",
+        out.stderr
+    );
+
+    let out = project.lock_ok(&["--upgrade-package", "nosuch"]);
+    assert!(
+        out.stderr
+            .contains("`--upgrade-package nosuch`: `nosuch` is not in the lock"),
+        "{}",
+        out.stderr
+    );
+}
