@@ -213,10 +213,16 @@ pub fn render_error(err: &anyhow::Error) -> String {
             hint = hint.or(input.hint.clone());
         } else if let Some(h) = cause.downcast_ref::<HintedError>() {
             hint = hint.or(Some(h.hint.clone()));
-        } else if let Some(IndexError::Offline { .. }) = cause.downcast_ref::<IndexError>() {
-            hint = hint.or(Some(
-                "run once without `--offline` to fill the cache".to_owned(),
-            ));
+        } else if let Some(index) = cause.downcast_ref::<IndexError>() {
+            match index {
+                IndexError::Offline { .. } => {
+                    hint = hint.or(Some(
+                        "run once without `--offline` to fill the cache".to_owned(),
+                    ));
+                }
+                IndexError::Refused { hint: h, .. } => hint = hint.or(Some(h.clone())),
+                _ => {}
+            }
         }
     }
     for cause in err.chain().skip(1) {

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
+use super::IndexError;
+
 /// `url` with any user name and password replaced by `***` (for messages and logs).
 pub fn redact(url: &str) -> String {
     if let Ok(mut parsed) = Url::parse(url) {
@@ -204,7 +206,7 @@ pub fn is_loopback_host(host: &str) -> bool {
 }
 
 /// Refuses plain-http URLs unless the host is loopback or in `allowed`.
-pub fn check_transport(url: &Url, allowed: &[String]) -> Result<(), String> {
+pub fn check_transport(url: &Url, allowed: &[String]) -> Result<(), IndexError> {
     match url.scheme() {
         "https" => Ok(()),
         "http" => {
@@ -220,18 +222,25 @@ pub fn check_transport(url: &Url, allowed: &[String]) -> Result<(), String> {
             {
                 Ok(())
             } else {
-                Err(format!(
-                    "refusing plain-http URL `{}`: credentials and packages could be read or \
-                     altered in transit (hint: use https, or pass `--allow-insecure-host {host}` \
-                     if you trust the network)",
-                    redact(url.as_str())
-                ))
+                Err(IndexError::Refused {
+                    message: format!(
+                        "refusing plain-http URL `{}`: credentials and packages could be read \
+                         or altered in transit",
+                        redact(url.as_str())
+                    ),
+                    hint: format!(
+                        "use https, or pass `--allow-insecure-host {host}` if you trust the network"
+                    ),
+                })
             }
         }
-        other => Err(format!(
-            "unsupported URL scheme `{other}` in `{}` (expected https)",
-            redact(url.as_str())
-        )),
+        other => Err(IndexError::Refused {
+            message: format!(
+                "unsupported URL scheme `{other}` in `{}`",
+                redact(url.as_str())
+            ),
+            hint: "index URLs start with `https://` (or `http://` for a loopback host)".to_owned(),
+        }),
     }
 }
 
@@ -303,9 +312,15 @@ mod tests {
         assert!(ok("http://localhost/simple", &[]).is_ok());
         assert!(ok("http://intranet:8080/simple", &["intranet"]).is_ok());
         assert!(ok("http://intranet:8080/simple", &["intranet:8080"]).is_ok());
-        let err = ok("http://u:pw@intranet/simple", &[]).unwrap_err();
-        assert!(err.contains("--allow-insecure-host intranet"), "{err}");
-        assert!(!err.contains("pw"), "{err}");
+        let Err(IndexError::Refused { message, hint }) = ok("http://u:pw@intranet/simple", &[])
+        else {
+            panic!("plain http to a remote host was not refused");
+        };
+        assert!(hint.contains("--allow-insecure-host intranet"), "{hint}");
+        assert!(
+            !message.contains("pw") && !hint.contains("pw"),
+            "{message} {hint}"
+        );
         assert!(ok("ftp://example.com/simple", &[]).is_err());
     }
 }

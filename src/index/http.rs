@@ -237,7 +237,7 @@ impl HttpIndex {
                 redact(&settings.url)
             ))
         })?;
-        auth::check_transport(&url, &settings.allow_insecure_hosts).map_err(IndexError::Other)?;
+        auth::check_transport(&url, &settings.allow_insecure_hosts)?;
         if !url.path().ends_with('/') {
             let path = format!("{}/", url.path());
             url.set_path(&path);
@@ -330,8 +330,7 @@ impl HttpIndex {
     /// Sends `req`, retrying transient failures; returns the last response otherwise.
     async fn fetch(&self, req: &Request<'_>) -> Result<Fetched, IndexError> {
         let inner = &self.inner;
-        auth::check_transport(req.url, &inner.settings.allow_insecure_hosts)
-            .map_err(IndexError::Other)?;
+        auth::check_transport(req.url, &inner.settings.allow_insecure_hosts)?;
         let started = Instant::now();
         let retries = inner.settings.retries;
         let mut attempt = 0;
@@ -733,10 +732,14 @@ mod tests {
         let settings =
             IndexSettings::new("http://user:pw@intranet/simple", dir.path().to_path_buf());
         let err = HttpIndex::new(settings, Arc::new(crate::reporter::NoReporter)).unwrap_err();
-        let msg = err.to_string();
+        let IndexError::Refused { message, hint } = err else {
+            panic!("plain http was not refused: {err}");
+        };
         assert!(
-            msg.contains("--allow-insecure-host") && !msg.contains("pw"),
-            "{msg}"
+            hint.contains("--allow-insecure-host")
+                && !message.contains("pw")
+                && !hint.contains("pw"),
+            "{message} / {hint}"
         );
         let settings = IndexSettings::new(
             "https://user:pw@example.com/simple",

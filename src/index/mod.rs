@@ -144,6 +144,9 @@ pub enum IndexError {
         version: Version,
         reason: String,
     },
+    /// A URL pinctl will not use as given (plain http to a remote host, another scheme).
+    #[error("{message}")]
+    Refused { message: String, hint: String },
     /// Any other failure, already phrased for the user (URL, attempts, status).
     #[error("{0}")]
     Other(String),

@@ -275,6 +275,10 @@ pub(crate) fn copy_error(error: &IndexError) -> IndexError {
             version: version.clone(),
             reason: reason.clone(),
         },
+        IndexError::Refused { message, hint } => IndexError::Refused {
+            message: message.clone(),
+            hint: hint.clone(),
+        },
         IndexError::Other(message) => IndexError::Other(message.clone()),
     }
 }
