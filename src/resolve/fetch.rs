@@ -35,6 +35,9 @@ enum Slot<T> {
 struct State {
     versions: HashMap<PackageName, Slot<PackageVersions>>,
     metadata: HashMap<(PackageName, Version), Slot<Metadata>>,
+    /// The specifiers something requires of each package, for prefetching the newest
+    /// release in each range (an upper bound makes the solver skip the newest release).
+    ranges: HashMap<PackageName, Vec<VersionSpecifiers>>,
 }
 
 /// Shared, deduplicating access to the index for the solver thread.
@@ -96,12 +99,70 @@ impl Fetcher {
                 answer
             };
             let answer = answer.map_err(Arc::new);
+            // Publish the list and read the ranges under one lock, so a range recorded
+            // concurrently is prefetched by exactly one side.
+            let ranges = {
+                let mut state = this.lock();
+                state
+                    .versions
+                    .insert(name.clone(), Slot::Ready(answer.clone()));
+                state.ranges.get(&name).cloned().unwrap_or_default()
+            };
+            this.ready.notify_all();
             if let Ok(versions) = &answer {
                 this.prefetch_candidate(versions);
+                for specifiers in &ranges {
+                    this.prefetch_in_range(versions, specifiers);
+                }
             }
-            this.lock().versions.insert(name, Slot::Ready(answer));
-            this.ready.notify_all();
         });
+    }
+
+    /// Records that something requires `name` within `specifiers`: the version list is
+    /// fetched, and the metadata of the newest release in that range is prefetched as
+    /// soon as the list is known.
+    pub(crate) fn request_in_range(
+        self: &Arc<Self>,
+        name: &PackageName,
+        specifiers: Option<&VersionSpecifiers>,
+    ) {
+        let Some(specifiers) = specifiers.filter(|s| !s.is_empty()) else {
+            self.request_versions(name);
+            return;
+        };
+        let known = {
+            let mut state = self.lock();
+            let ranges = state.ranges.entry(name.clone()).or_default();
+            if ranges.contains(specifiers) {
+                return;
+            }
+            ranges.push(specifiers.clone());
+            match state.versions.get(name) {
+                Some(Slot::Ready(Ok(versions))) => Some(Arc::clone(versions)),
+                _ => None,
+            }
+        };
+        match known {
+            Some(versions) => self.prefetch_in_range(&versions, specifiers),
+            None => self.request_versions(name),
+        }
+    }
+
+    /// Prefetches the newest usable release of `versions` within `specifiers`.
+    fn prefetch_in_range(
+        self: &Arc<Self>,
+        versions: &PackageVersions,
+        specifiers: &VersionSpecifiers,
+    ) {
+        let newest = versions.versions.iter().rev().find(|(v, files)| {
+            !v.any_prerelease()
+                && !files.files.is_empty()
+                && files.yanked().is_none()
+                && specifiers.contains(v)
+        });
+        if let Some((version, _)) = newest {
+            self.request_metadata(&versions.name, version);
+        }
     }
 
     /// Starts fetching the metadata of `name` `version` unless known or in flight.
@@ -133,7 +194,7 @@ impl Fetcher {
                 // Dependencies that apply without extras will almost surely be needed.
                 for requirement in &metadata.requires_dist {
                     if !restrict_extras(&requirement.marker, &[]).is_false() {
-                        this.request_versions(&requirement.name);
+                        this.request_in_range(&requirement.name, specifiers(requirement));
                     }
                 }
             }
@@ -259,6 +320,14 @@ fn python_floor(requires_python: Option<&VersionSpecifiers>) -> Option<&Version>
         })
         .map(pep440_rs::VersionSpecifier::version)
         .max()
+}
+
+/// The version specifiers of a requirement (none for a URL requirement).
+pub(crate) fn specifiers(requirement: &pep508_rs::Requirement) -> Option<&VersionSpecifiers> {
+    match &requirement.version_or_url {
+        Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => Some(specifiers),
+        _ => None,
+    }
 }
 
 /// A copy of an index error (the shared original stays in the cache).

@@ -153,6 +153,9 @@ impl<'a> Provider<'a> {
         };
         for (_, requirement) in &policy.root {
             provider.discover(&requirement.name);
+            provider
+                .fetcher
+                .request_in_range(&requirement.name, super::fetch::specifiers(requirement));
         }
         provider
     }
