@@ -240,6 +240,26 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(len)?).map_err(|e| DecodeError(e.to_string()))
     }
 
+    /// A string that was not validated when the entry was read: invalid UTF-8 is
+    /// replaced, never an error.
+    fn text(&mut self) -> Result<std::borrow::Cow<'a, str>, DecodeError> {
+        let len = self.u32()?;
+        Ok(String::from_utf8_lossy(self.take(len)?))
+    }
+
+    fn skip_str(&mut self) -> Result<(), DecodeError> {
+        let len = self.u32()?;
+        self.take(len).map(drop)
+    }
+
+    fn skip_opt_str(&mut self) -> Result<(), DecodeError> {
+        match self.u8()? {
+            0 => Ok(()),
+            1 => self.skip_str(),
+            other => Err(DecodeError(format!("bad option tag {other}"))),
+        }
+    }
+
     fn opt_str(&mut self) -> Result<Option<&'a str>, DecodeError> {
         match self.u8()? {
             0 => Ok(None),
@@ -330,14 +350,14 @@ fn decode_files(
 ) -> Result<Vec<DistFile>, DecodeError> {
     let mut files = Vec::with_capacity(count);
     for _ in 0..count {
-        let filename = r.str()?;
+        let filename = r.text()?;
         let url = match r.u8()? {
-            0 => r.str()?.to_owned(),
+            0 => r.text()?.into_owned(),
             1 => {
-                let prefix = r.str()?;
+                let prefix = r.text()?;
                 let mut url = String::with_capacity(prefix.len() + filename.len());
-                url.push_str(prefix);
-                url.push_str(filename);
+                url.push_str(&prefix);
+                url.push_str(&filename);
                 url
             }
             other => return Err(DecodeError(format!("bad URL tag {other}"))),
@@ -345,21 +365,25 @@ fn decode_files(
         let n = r.u8()?;
         let mut hashes = Vec::with_capacity(usize::from(n));
         for _ in 0..n {
-            let algorithm = r.str()?.to_owned();
-            hashes.push((algorithm, r.str()?.to_owned()));
+            let algorithm = r.text()?.into_owned();
+            hashes.push((algorithm, r.text()?.into_owned()));
         }
         let size = match r.u8()? {
             0 => None,
             1 => Some(r.u64()?),
             other => return Err(DecodeError(format!("bad option tag {other}"))),
         };
-        let upload_time = r.opt_str()?.map(str::to_owned);
+        let upload_time = match r.u8()? {
+            0 => None,
+            1 => Some(r.text()?.into_owned()),
+            other => return Err(DecodeError(format!("bad option tag {other}"))),
+        };
         let requires_python = r.index(&tables.requires_python)?.clone();
         let yanked = match r.u8()? {
             0 => None,
             1 => Some(Yanked { reason: None }),
             2 => Some(Yanked {
-                reason: Some(r.str()?.to_owned()),
+                reason: Some(r.text()?.into_owned()),
             }),
             other => return Err(DecodeError(format!("bad yanked tag {other}"))),
         };
@@ -374,13 +398,11 @@ fn decode_files(
         };
         match r.u8()? {
             0 => {}
-            1 => {
-                r.opt_str()?;
-            }
+            1 => r.skip_opt_str()?,
             other => return Err(DecodeError(format!("bad hint tag {other}"))),
         }
         files.push(DistFile {
-            filename: filename.to_owned(),
+            filename: filename.into_owned(),
             url,
             hashes,
             size,
@@ -403,16 +425,21 @@ fn scan_files(
 ) -> Result<FilesSummary, DecodeError> {
     let mut summary = FilesSummary::default();
     for _ in 0..count {
-        let filename = r.str()?;
+        // Only the hints need the filename; strings the summary does not read are
+        // skipped unchecked (decoding them later replaces invalid UTF-8).
+        let filename = if hints.is_some() {
+            Some(r.str()?)
+        } else {
+            r.skip_str()?;
+            None
+        };
         match r.u8()? {
-            0 | 1 => {
-                r.str()?;
-            }
+            0 | 1 => r.skip_str()?,
             other => return Err(DecodeError(format!("bad URL tag {other}"))),
         }
         for _ in 0..r.u8()? {
-            r.str()?;
-            r.str()?;
+            r.skip_str()?;
+            r.skip_str()?;
         }
         match r.u8()? {
             0 => {}
@@ -421,7 +448,7 @@ fn scan_files(
             }
             other => return Err(DecodeError(format!("bad option tag {other}"))),
         }
-        r.opt_str()?;
+        r.skip_opt_str()?;
         let requires_python = r.index(&tables.requires_python)?.as_ref();
         let yanked = match r.u8()? {
             0 => None,
@@ -443,12 +470,13 @@ fn scan_files(
         };
         match r.u8()? {
             0 => {}
-            1 => {
-                let sha256 = r.opt_str()?;
-                if let Some(hints) = hints.as_deref_mut() {
-                    hints.insert(filename.to_owned(), sha256.map(str::to_owned));
+            1 => match (hints.as_deref_mut(), filename) {
+                (Some(hints), Some(filename)) => {
+                    let sha256 = r.opt_str()?.map(str::to_owned);
+                    hints.insert(filename.to_owned(), sha256);
                 }
-            }
+                _ => r.skip_opt_str()?,
+            },
             other => return Err(DecodeError(format!("bad hint tag {other}"))),
         }
         summary.add(yanked.as_ref(), requires_python, usable);
