@@ -76,7 +76,7 @@ fn assert_cache_clean(dir: &Path) {
                 }
                 Some("bin") => {
                     let stem = path.file_stem().unwrap().to_str().unwrap();
-                    pinctl::index::page_codec::decode(&bytes, &name(stem), true)
+                    pinctl::index::page_codec::decode(bytes, &name(stem), true)
                         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 }
                 _ => panic!("unexpected cache file {}", path.display()),
@@ -123,8 +123,8 @@ async fn versions_from_the_json_api() {
     assert_eq!(versions, ["1.0", "2.0"]);
     let v1 = &b.versions[&version("1.0")];
     assert!(v1.yanked().is_none());
-    assert_eq!(v1.files.len(), 2);
-    for f in &v1.files {
+    assert_eq!(v1.files().len(), 2);
+    for f in v1.files() {
         let served = index.file(&f.filename).unwrap();
         assert_eq!(f.sha256(), Some(sha256_hex(&served).as_str()));
         assert_eq!(f.url, index.file_url(&f.filename));
@@ -169,7 +169,7 @@ async fn html_pages_parse_to_the_same_versions() {
             let html_files = &from_html.versions[v];
             assert_eq!(html_files.yanked(), files.yanked(), "{project} {v}");
             assert_eq!(html_files.requires_python(), files.requires_python());
-            for (h, j) in html_files.files.iter().zip(&files.files) {
+            for (h, j) in html_files.files().iter().zip(files.files()) {
                 assert_eq!(
                     (&h.filename, &h.url, h.sha256()),
                     (&j.filename, &j.url, j.sha256())

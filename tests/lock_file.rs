@@ -8,6 +8,7 @@ use std::process::Command;
 
 use common::fixtures::*;
 use common::python::{self, run_ok, test_venv};
+use pinctl::index::VersionFiles;
 use pinctl::lock::{Change, Freshness, Lock, build_lock, check_fresh, diff, write_if_changed};
 use pinctl::project::Scope;
 use pinctl::resolve::Resolution;
@@ -32,7 +33,9 @@ fn lock_text_is_canonical() {
     let mut shuffled = sample_resolution();
     shuffled.packages.reverse();
     for p in &mut shuffled.packages {
-        p.files.files.reverse();
+        let mut files = std::mem::take(&mut p.files).into_files();
+        files.reverse();
+        p.files = VersionFiles::new(files);
     }
     let again = build_lock(
         &shuffled,

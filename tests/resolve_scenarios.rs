@@ -96,7 +96,7 @@ fn files_for(name: &str, version: &str, spec: &VersionSpec<'_>) -> VersionFiles 
         };
         push(format!("{dist}-{version}-{tag}.whl"), kind);
     }
-    VersionFiles { files }
+    VersionFiles::new(files)
 }
 
 impl IndexBuilder {

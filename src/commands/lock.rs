@@ -74,8 +74,11 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
         scopes: inputs.scopes.clone(),
     };
     let reporter = Arc::new(ProgressReporter::new(printer, "Resolving"));
+    // Blocking work (cache reads, parsing) is CPU-bound: a thread per in-flight page
+    // only costs each new thread its own allocator pages.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(8)
         .build()
         .context("failed to start the async runtime")?;
     let index = HttpIndex::new(settings, reporter.clone())?;

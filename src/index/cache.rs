@@ -104,7 +104,7 @@ impl DiskCache {
     pub fn read_page(&self, name: &PackageName, with_hints: bool) -> Option<CachedPage> {
         let path = self.page_path(name.as_ref());
         let bytes = read_entry(&path)?;
-        match page_codec::decode(&bytes, name, with_hints) {
+        match page_codec::decode(bytes, name, with_hints) {
             Ok(page) => Some(page),
             Err(e) => {
                 tracing::warn!("discarding corrupt cache entry {}: {e}", path.display());

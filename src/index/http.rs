@@ -638,17 +638,17 @@ impl HttpIndex {
                 redact(inner.base.as_str())
             ))
         })?;
-        let mut metadata = if let Some(wheel) = pick_wheel(&files.files) {
+        let mut metadata = if let Some(wheel) = pick_wheel(files.files()) {
             let hint = page.hints.get(&wheel.filename).map(|sha256| MetadataHint {
                 sha256: sha256.clone(),
             });
             self.wheel_metadata(name, wheel, hint.as_ref()).await?
         } else {
             let sdist = files
-                .files
+                .files()
                 .iter()
                 .find(|f| f.filename.to_ascii_lowercase().ends_with(".tar.gz"))
-                .or_else(|| files.files.first())
+                .or_else(|| files.files().first())
                 .ok_or_else(|| IndexError::Other(format!("`{name}` {version} has no files")))?;
             self.sdist_metadata(name, version, sdist).await?
         };

@@ -23,7 +23,7 @@ pub use http::{HttpIndex, RequestStats};
 pub use settings::IndexSettings;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use futures::future::BoxFuture;
 use pep440_rs::{Version, VersionSpecifiers};
@@ -82,33 +82,156 @@ impl DistFile {
     pub fn is_wheel(&self) -> bool {
         matches!(self.kind, FileKind::Wheel { .. })
     }
+
+    /// Whether the file is an sdist or a wheel CPython or PyPy can install.
+    pub fn usable(&self) -> bool {
+        match &self.kind {
+            FileKind::Sdist => true,
+            FileKind::Wheel {
+                python_tags,
+                abi_tags,
+                ..
+            } => {
+                python_tags.iter().any(|t| usable_python_tag(t))
+                    && abi_tags.iter().any(|t| usable_abi_tag(t))
+            }
+        }
+    }
 }
 
-/// Every file of one version.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Every file of one version, with a summary the resolver reads without them.
+///
+/// A version read from the page cache keeps its files undecoded (a handle into the
+/// cached page's bytes) until [`VersionFiles::files`] is first called: the resolver only
+/// needs the summary, and the lock writer the files of the few versions it chose, while
+/// a page can list tens of thousands of files.
+#[derive(Debug, Clone, Default)]
 pub struct VersionFiles {
-    pub files: Vec<DistFile>,
+    summary: FilesSummary,
+    files: OnceLock<Vec<DistFile>>,
+    lazy: Option<page_codec::LazyFiles>,
+}
+
+/// What the resolver needs to know about a version's files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FilesSummary {
+    pub(crate) count: usize,
+    /// Set when every file is yanked: the last file's status.
+    pub(crate) yanked: Option<Yanked>,
+    /// The first Requires-Python a file gives.
+    pub(crate) requires_python: Option<VersionSpecifiers>,
+    /// Whether some file is an sdist or a wheel CPython/PyPy can install.
+    pub(crate) usable: bool,
+}
+
+impl FilesSummary {
+    /// Folds one more file into the summary (files in index order).
+    pub(crate) fn add(
+        &mut self,
+        yanked: Option<&Yanked>,
+        requires_python: Option<&VersionSpecifiers>,
+        usable: bool,
+    ) {
+        let first = self.count == 0;
+        self.count += 1;
+        self.yanked = match yanked {
+            Some(y) if first || self.yanked.is_some() => Some(y.clone()),
+            _ => None,
+        };
+        if self.requires_python.is_none() {
+            self.requires_python = requires_python.cloned();
+        }
+        self.usable |= usable;
+    }
+}
+
+/// Whether a python tag names an implementation pinctl can lock for (CPython, PyPy, any).
+pub(crate) fn usable_python_tag(tag: &str) -> bool {
+    tag.starts_with("py") || tag.starts_with("cp") || tag.starts_with("pp")
+}
+
+/// Whether an ABI tag is one CPython or PyPy can load.
+pub(crate) fn usable_abi_tag(tag: &str) -> bool {
+    tag == "none"
+        || tag == "abi3"
+        || tag.starts_with("cp")
+        || tag.starts_with("pypy")
+        || tag.starts_with("pp")
 }
 
 impl VersionFiles {
+    /// A version with these files (in index order).
+    pub fn new(files: Vec<DistFile>) -> Self {
+        let mut summary = FilesSummary::default();
+        for f in &files {
+            summary.add(f.yanked.as_ref(), f.requires_python.as_ref(), f.usable());
+        }
+        Self {
+            summary,
+            files: OnceLock::from(files),
+            lazy: None,
+        }
+    }
+
+    /// A version whose files are decoded from a cached page on first use.
+    pub(crate) fn lazy(summary: FilesSummary, lazy: page_codec::LazyFiles) -> Self {
+        Self {
+            summary,
+            files: OnceLock::new(),
+            lazy: Some(lazy),
+        }
+    }
+
+    /// The files, in index order.
+    pub fn files(&self) -> &[DistFile] {
+        self.files.get_or_init(|| {
+            self.lazy
+                .as_ref()
+                .map(page_codec::LazyFiles::decode)
+                .unwrap_or_default()
+        })
+    }
+
+    /// The files, owned.
+    pub fn into_files(self) -> Vec<DistFile> {
+        self.files();
+        self.files.into_inner().unwrap_or_default()
+    }
+
+    /// How many files the version has.
+    pub fn len(&self) -> usize {
+        self.summary.count
+    }
+
+    /// Whether the version has no file.
+    pub fn is_empty(&self) -> bool {
+        self.summary.count == 0
+    }
+
+    /// Whether some file is an sdist or a wheel CPython or PyPy can install.
+    pub fn any_usable(&self) -> bool {
+        self.summary.usable
+    }
+
     /// A version counts as yanked when every one of its files is (PEP 592).
     pub fn yanked(&self) -> Option<&Yanked> {
-        if self.files.is_empty() {
-            return None;
-        }
-        let mut reason = None;
-        for f in &self.files {
-            reason = Some(f.yanked.as_ref()?);
-        }
-        reason
+        self.summary.yanked.as_ref()
     }
 
     /// The Requires-Python the index advertises for this version (taken from its files;
     /// they agree in practice, the first non-empty one wins).
     pub fn requires_python(&self) -> Option<&VersionSpecifiers> {
-        self.files.iter().find_map(|f| f.requires_python.as_ref())
+        self.summary.requires_python.as_ref()
     }
 }
+
+impl PartialEq for VersionFiles {
+    fn eq(&self, other: &Self) -> bool {
+        self.summary == other.summary && self.files() == other.files()
+    }
+}
+
+impl Eq for VersionFiles {}
 
 /// What the index knows about one project.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,11 +10,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::PackageName;
 
-use super::{DistFile, FileKind, PackageVersions, VersionFiles, Yanked};
+use super::{
+    DistFile, FileKind, FilesSummary, PackageVersions, VersionFiles, Yanked, usable_abi_tag,
+    usable_python_tag,
+};
 
 /// The first bytes of an entry: a name and the format version.
 const MAGIC: &[u8; 8] = b"pinctlP2";
@@ -111,8 +115,8 @@ pub fn encode(page: &CachedPage) -> Vec<u8> {
     put_u32(&mut body, page.versions.versions.len());
     for (version, files) in &page.versions.versions {
         put_str(&mut body, &version.to_string());
-        put_u32(&mut body, files.files.len());
-        for file in &files.files {
+        put_u32(&mut body, files.len());
+        for file in files.files() {
             put_str(&mut body, &file.filename);
             if let Some(prefix) = file.url.strip_suffix(file.filename.as_str()) {
                 body.push(1);
@@ -236,6 +240,26 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(len)?).map_err(|e| DecodeError(e.to_string()))
     }
 
+    /// A string that was not validated when the entry was read: invalid UTF-8 is
+    /// replaced, never an error.
+    fn text(&mut self) -> Result<std::borrow::Cow<'a, str>, DecodeError> {
+        let len = self.u32()?;
+        Ok(String::from_utf8_lossy(self.take(len)?))
+    }
+
+    fn skip_str(&mut self) -> Result<(), DecodeError> {
+        let len = self.u32()?;
+        self.take(len).map(drop)
+    }
+
+    fn skip_opt_str(&mut self) -> Result<(), DecodeError> {
+        match self.u8()? {
+            0 => Ok(()),
+            1 => self.skip_str(),
+            other => Err(DecodeError(format!("bad option tag {other}"))),
+        }
+    }
+
     fn opt_str(&mut self) -> Result<Option<&'a str>, DecodeError> {
         match self.u8()? {
             0 => Ok(None),
@@ -251,6 +275,15 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| DecodeError(format!("table index {i} out of range")))
     }
 
+    /// Reads a tag list and tells whether any of its tags is marked in `table`.
+    fn any_tag(&mut self, table: &[bool]) -> Result<bool, DecodeError> {
+        let mut any = false;
+        for _ in 0..self.count()? {
+            any |= *self.index(table)?;
+        }
+        Ok(any)
+    }
+
     fn tags(&mut self, table: &[String]) -> Result<Vec<String>, DecodeError> {
         let n = self.count()?;
         let mut tags = Vec::with_capacity(n);
@@ -261,14 +294,208 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The per-page tables a version's files refer to.
+#[derive(Debug)]
+struct Tables {
+    /// Index 0 is "no requires-python".
+    requires_python: Vec<Option<VersionSpecifiers>>,
+    tags: Vec<String>,
+    /// Per tag: whether it is a usable python tag / ABI tag.
+    python_ok: Vec<bool>,
+    abi_ok: Vec<bool>,
+}
+
+/// The undecoded files of one version: a handle into the cached page's bytes, which
+/// [`decode`] validated as a whole.
+#[derive(Clone)]
+pub(crate) struct LazyFiles {
+    bytes: Arc<Vec<u8>>,
+    offset: usize,
+    count: usize,
+    tables: Arc<Tables>,
+}
+
+impl std::fmt::Debug for LazyFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyFiles")
+            .field("offset", &self.offset)
+            .field("count", &self.count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LazyFiles {
+    /// Decodes the files. The entry was validated when read, so this cannot fail; were
+    /// it to, the version is left without files (and a warning), never a panic.
+    pub(crate) fn decode(&self) -> Vec<DistFile> {
+        let Some(buf) = self.bytes.get(self.offset..) else {
+            tracing::warn!("invalid cache entry: file offset out of range");
+            return Vec::new();
+        };
+        let mut r = Reader { buf };
+        match decode_files(&mut r, self.count, &self.tables) {
+            Ok(files) => files,
+            Err(e) => {
+                tracing::warn!("{e}");
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn decode_files(
+    r: &mut Reader<'_>,
+    count: usize,
+    tables: &Tables,
+) -> Result<Vec<DistFile>, DecodeError> {
+    let mut files = Vec::with_capacity(count);
+    for _ in 0..count {
+        let filename = r.text()?;
+        let url = match r.u8()? {
+            0 => r.text()?.into_owned(),
+            1 => {
+                let prefix = r.text()?;
+                let mut url = String::with_capacity(prefix.len() + filename.len());
+                url.push_str(&prefix);
+                url.push_str(&filename);
+                url
+            }
+            other => return Err(DecodeError(format!("bad URL tag {other}"))),
+        };
+        let n = r.u8()?;
+        let mut hashes = Vec::with_capacity(usize::from(n));
+        for _ in 0..n {
+            let algorithm = r.text()?.into_owned();
+            hashes.push((algorithm, r.text()?.into_owned()));
+        }
+        let size = match r.u8()? {
+            0 => None,
+            1 => Some(r.u64()?),
+            other => return Err(DecodeError(format!("bad option tag {other}"))),
+        };
+        let upload_time = match r.u8()? {
+            0 => None,
+            1 => Some(r.text()?.into_owned()),
+            other => return Err(DecodeError(format!("bad option tag {other}"))),
+        };
+        let requires_python = r.index(&tables.requires_python)?.clone();
+        let yanked = match r.u8()? {
+            0 => None,
+            1 => Some(Yanked { reason: None }),
+            2 => Some(Yanked {
+                reason: Some(r.text()?.into_owned()),
+            }),
+            other => return Err(DecodeError(format!("bad yanked tag {other}"))),
+        };
+        let kind = match r.u8()? {
+            0 => FileKind::Sdist,
+            1 => FileKind::Wheel {
+                python_tags: r.tags(&tables.tags)?,
+                abi_tags: r.tags(&tables.tags)?,
+                platform_tags: r.tags(&tables.tags)?,
+            },
+            other => return Err(DecodeError(format!("bad kind tag {other}"))),
+        };
+        match r.u8()? {
+            0 => {}
+            1 => r.skip_opt_str()?,
+            other => return Err(DecodeError(format!("bad hint tag {other}"))),
+        }
+        files.push(DistFile {
+            filename: filename.into_owned(),
+            url,
+            hashes,
+            size,
+            upload_time,
+            requires_python,
+            yanked,
+            kind,
+        });
+    }
+    Ok(files)
+}
+
+/// Walks `count` files, validating them, and summarises them; collects their PEP 658
+/// hints into `hints` when given.
+fn scan_files(
+    r: &mut Reader<'_>,
+    count: usize,
+    tables: &Tables,
+    mut hints: Option<&mut HashMap<String, Option<String>>>,
+) -> Result<FilesSummary, DecodeError> {
+    let mut summary = FilesSummary::default();
+    for _ in 0..count {
+        // Only the hints need the filename; strings the summary does not read are
+        // skipped unchecked (decoding them later replaces invalid UTF-8).
+        let filename = if hints.is_some() {
+            Some(r.str()?)
+        } else {
+            r.skip_str()?;
+            None
+        };
+        match r.u8()? {
+            0 | 1 => r.skip_str()?,
+            other => return Err(DecodeError(format!("bad URL tag {other}"))),
+        }
+        for _ in 0..r.u8()? {
+            r.skip_str()?;
+            r.skip_str()?;
+        }
+        match r.u8()? {
+            0 => {}
+            1 => {
+                r.u64()?;
+            }
+            other => return Err(DecodeError(format!("bad option tag {other}"))),
+        }
+        r.skip_opt_str()?;
+        let requires_python = r.index(&tables.requires_python)?.as_ref();
+        let yanked = match r.u8()? {
+            0 => None,
+            1 => Some(Yanked { reason: None }),
+            2 => Some(Yanked {
+                reason: Some(r.str()?.to_owned()),
+            }),
+            other => return Err(DecodeError(format!("bad yanked tag {other}"))),
+        };
+        let usable = match r.u8()? {
+            0 => true,
+            1 => {
+                let python = r.any_tag(&tables.python_ok)?;
+                let abi = r.any_tag(&tables.abi_ok)?;
+                r.any_tag(&tables.abi_ok)?;
+                python && abi
+            }
+            other => return Err(DecodeError(format!("bad kind tag {other}"))),
+        };
+        match r.u8()? {
+            0 => {}
+            1 => match (hints.as_deref_mut(), filename) {
+                (Some(hints), Some(filename)) => {
+                    let sha256 = r.opt_str()?.map(str::to_owned);
+                    hints.insert(filename.to_owned(), sha256);
+                }
+                _ => r.skip_opt_str()?,
+            },
+            other => return Err(DecodeError(format!("bad hint tag {other}"))),
+        }
+        summary.add(yanked.as_ref(), requires_python, usable);
+    }
+    Ok(summary)
+}
+
 /// Decodes an entry written by [`encode`] for project `name`. `with_hints: false` skips
 /// collecting the PEP 658 hints (an offline run never fetches metadata files).
+///
+/// The whole entry is validated, but each version's files are only summarised: they
+/// are decoded from `bytes` when first asked for ([`VersionFiles::files`]).
 pub fn decode(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     name: &PackageName,
     with_hints: bool,
 ) -> Result<CachedPage, DecodeError> {
-    let mut r = Reader { buf: bytes };
+    let bytes = Arc::new(bytes);
+    let mut r = Reader { buf: &bytes };
     if r.take(MAGIC.len())? != MAGIC {
         return Err(DecodeError("not a pinctl page entry".to_owned()));
     }
@@ -293,79 +520,28 @@ pub fn decode(
     for _ in 0..n {
         tags.push(r.str()?.to_owned());
     }
+    let tables = Arc::new(Tables {
+        requires_python,
+        python_ok: tags.iter().map(|t| usable_python_tag(t)).collect(),
+        abi_ok: tags.iter().map(|t| usable_abi_tag(t)).collect(),
+        tags,
+    });
     let mut versions = BTreeMap::new();
     let mut hints = HashMap::new();
     for _ in 0..r.count()? {
         let v = r.str()?;
         let version =
             Version::from_str(v).map_err(|e| DecodeError(format!("version `{v}`: {e}")))?;
-        let n = r.count()?;
-        let mut files = Vec::with_capacity(n);
-        for _ in 0..n {
-            let filename = r.str()?;
-            let url = match r.u8()? {
-                0 => r.str()?.to_owned(),
-                1 => {
-                    let prefix = r.str()?;
-                    let mut url = String::with_capacity(prefix.len() + filename.len());
-                    url.push_str(prefix);
-                    url.push_str(filename);
-                    url
-                }
-                other => return Err(DecodeError(format!("bad URL tag {other}"))),
-            };
-            let count = r.u8()?;
-            let mut hashes = Vec::with_capacity(usize::from(count));
-            for _ in 0..count {
-                let algorithm = r.str()?.to_owned();
-                hashes.push((algorithm, r.str()?.to_owned()));
-            }
-            let size = match r.u8()? {
-                0 => None,
-                1 => Some(r.u64()?),
-                other => return Err(DecodeError(format!("bad option tag {other}"))),
-            };
-            let upload_time = r.opt_str()?.map(str::to_owned);
-            let requires_python = r.index(&requires_python)?.clone();
-            let yanked = match r.u8()? {
-                0 => None,
-                1 => Some(Yanked { reason: None }),
-                2 => Some(Yanked {
-                    reason: Some(r.str()?.to_owned()),
-                }),
-                other => return Err(DecodeError(format!("bad yanked tag {other}"))),
-            };
-            let kind = match r.u8()? {
-                0 => FileKind::Sdist,
-                1 => FileKind::Wheel {
-                    python_tags: r.tags(&tags)?,
-                    abi_tags: r.tags(&tags)?,
-                    platform_tags: r.tags(&tags)?,
-                },
-                other => return Err(DecodeError(format!("bad kind tag {other}"))),
-            };
-            match r.u8()? {
-                0 => {}
-                1 => {
-                    let sha256 = r.opt_str()?;
-                    if with_hints {
-                        hints.insert(filename.to_owned(), sha256.map(str::to_owned));
-                    }
-                }
-                other => return Err(DecodeError(format!("bad hint tag {other}"))),
-            }
-            files.push(DistFile {
-                filename: filename.to_owned(),
-                url,
-                hashes,
-                size,
-                upload_time,
-                requires_python,
-                yanked,
-                kind,
-            });
-        }
-        versions.insert(version, VersionFiles { files });
+        let count = r.count()?;
+        let offset = bytes.len() - r.buf.len();
+        let summary = scan_files(&mut r, count, &tables, with_hints.then_some(&mut hints))?;
+        let lazy = LazyFiles {
+            bytes: Arc::clone(&bytes),
+            offset,
+            count,
+            tables: Arc::clone(&tables),
+        };
+        versions.insert(version, VersionFiles::lazy(summary, lazy));
     }
     if !r.buf.is_empty() {
         return Err(DecodeError(format!("{} trailing bytes", r.buf.len())));
@@ -438,13 +614,11 @@ pub(crate) mod tests {
                 versions: [
                     (
                         Version::from_str("1.0").unwrap(),
-                        VersionFiles {
-                            files: vec![v1, sdist],
-                        },
+                        VersionFiles::new(vec![v1, sdist]),
                     ),
                     (
                         Version::from_str("2.0").unwrap(),
-                        VersionFiles { files: vec![v2] },
+                        VersionFiles::new(vec![v2]),
                     ),
                 ]
                 .into(),
@@ -462,8 +636,8 @@ pub(crate) mod tests {
         let page = sample();
         let bytes = encode(&page);
         let name = page.versions.name.clone();
-        assert_eq!(decode(&bytes, &name, true).unwrap(), page);
-        let without = decode(&bytes, &name, false).unwrap();
+        assert_eq!(decode(bytes.clone(), &name, true).unwrap(), page);
+        let without = decode(bytes, &name, false).unwrap();
         assert!(without.hints.is_empty());
         assert_eq!(without.versions, page.versions);
     }
@@ -474,17 +648,19 @@ pub(crate) mod tests {
         let mut page = sample();
         let spellings = [">=3.7.0", ">=3.7"];
         for (files, spelling) in page.versions.versions.values_mut().zip(spellings) {
-            for f in &mut files.files {
+            let mut list = std::mem::take(files).into_files();
+            for f in &mut list {
                 f.requires_python = Some(VersionSpecifiers::from_str(spelling).unwrap());
             }
+            *files = VersionFiles::new(list);
         }
         let name = page.versions.name.clone();
-        let back = decode(&encode(&page), &name, false).unwrap();
+        let back = decode(encode(&page), &name, false).unwrap();
         let written: Vec<String> = back
             .versions
             .versions
             .values()
-            .flat_map(|v| v.files.iter())
+            .flat_map(VersionFiles::files)
             .filter_map(|f| f.requires_python.as_ref().map(ToString::to_string))
             .collect();
         assert!(written.contains(&">=3.7.0".to_owned()), "{written:?}");
@@ -497,12 +673,15 @@ pub(crate) mod tests {
         let bytes = encode(&page);
         let name = page.versions.name.clone();
         for len in 0..bytes.len() {
-            assert!(decode(&bytes[..len], &name, true).is_err(), "prefix {len}");
+            assert!(
+                decode(bytes[..len].to_vec(), &name, true).is_err(),
+                "prefix {len}"
+            );
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(decode(&longer, &name, true).is_err());
-        assert!(decode(b"{\"fetched_at\": 1, \"page\": {}}", &name, true).is_err());
+        assert!(decode(longer, &name, true).is_err());
+        assert!(decode(b"{\"fetched_at\": 1, \"page\": {}}".to_vec(), &name, true).is_err());
     }
 
     #[test]
@@ -514,7 +693,12 @@ pub(crate) mod tests {
             for value in [0, 1, 2, 0x7f, 0xff] {
                 let mut corrupt = bytes.clone();
                 corrupt[i] = value;
-                let _ = decode(&corrupt, &name, true);
+                // What decodes must also decode its files without panicking.
+                if let Ok(page) = decode(corrupt, &name, true) {
+                    for files in page.versions.versions.values() {
+                        assert_eq!(files.files().len(), files.len());
+                    }
+                }
             }
         }
     }

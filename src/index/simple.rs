@@ -408,7 +408,7 @@ pub fn to_versions(name: &PackageName, page: &SimplePage) -> PackageVersions {
 
 /// [`to_versions`], consuming the page (its strings move into the version map).
 pub fn into_versions(name: &PackageName, page: SimplePage) -> PackageVersions {
-    let mut versions: BTreeMap<_, VersionFiles> = BTreeMap::new();
+    let mut versions: BTreeMap<_, Vec<DistFile>> = BTreeMap::new();
     // Pages repeat the same requires-python on many files: parse (and warn) once each.
     let mut requires_python_cache: HashMap<String, Option<VersionSpecifiers>> = HashMap::new();
     for f in page.files {
@@ -435,26 +435,25 @@ pub fn into_versions(name: &PackageName, page: SimplePage) -> PackageVersions {
             requires_python_cache.insert(rp, parsed.clone());
             parsed
         });
-        versions
-            .entry(parsed.version)
-            .or_default()
-            .files
-            .push(DistFile {
-                filename: f.filename,
-                url: f.url,
-                hashes: f.hashes.into_iter().collect(),
-                size: f.size,
-                upload_time: f.upload_time,
-                requires_python,
-                yanked: f.yanked.then_some(Yanked {
-                    reason: f.yanked_reason,
-                }),
-                kind: parsed.kind,
-            });
+        versions.entry(parsed.version).or_default().push(DistFile {
+            filename: f.filename,
+            url: f.url,
+            hashes: f.hashes.into_iter().collect(),
+            size: f.size,
+            upload_time: f.upload_time,
+            requires_python,
+            yanked: f.yanked.then_some(Yanked {
+                reason: f.yanked_reason,
+            }),
+            kind: parsed.kind,
+        });
     }
     PackageVersions {
         name: name.clone(),
-        versions,
+        versions: versions
+            .into_iter()
+            .map(|(v, files)| (v, VersionFiles::new(files)))
+            .collect(),
     }
 }
 
@@ -507,10 +506,10 @@ mod tests {
         let v1 = &versions.versions[&Version::from_str("1.0").unwrap()];
         assert_eq!(v1.yanked().unwrap().reason.as_deref(), Some("broken build"));
         assert_eq!(v1.requires_python().unwrap().to_string(), ">=3.8");
-        assert_eq!(v1.files[0].kind, FileKind::Sdist);
+        assert_eq!(v1.files()[0].kind, FileKind::Sdist);
         // An unparsable requires-python keeps the file but drops the constraint.
         let v3 = &versions.versions[&Version::from_str("3.0").unwrap()];
-        assert_eq!(v3.files.len(), 1);
+        assert_eq!(v3.files().len(), 1);
         assert!(v3.requires_python().is_none());
     }
 

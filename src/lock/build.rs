@@ -63,7 +63,7 @@ fn locked_package(
 ) -> LockedPackage {
     let mut compatible: Vec<&DistFile> = package
         .files
-        .files
+        .files()
         .iter()
         .filter(|f| file_compatible(f, project))
         .collect();
@@ -72,7 +72,7 @@ fn locked_package(
         // would not be valid PEP 751.
         compatible = package
             .files
-            .files
+            .files()
             .iter()
             .filter(|f| file_compatible_lower_bound(f, project))
             .collect();

@@ -71,7 +71,7 @@ fn release(index: &mut MemoryIndex, line: &str) {
             requires_python,
             provides_extra: Vec::new(),
         },
-        VersionFiles { files: vec![file] },
+        VersionFiles::new(vec![file]),
     );
 }
 

@@ -239,7 +239,7 @@ impl Fetcher {
                 .iter()
                 .rev()
                 .find(|(v, files)| {
-                    !v.any_prerelease() && !files.files.is_empty() && files.yanked().is_none()
+                    !v.any_prerelease() && !files.is_empty() && files.yanked().is_none()
                 })
                 .map(|(v, _)| v)
         });
@@ -263,7 +263,7 @@ impl Fetcher {
             .rev()
             .find(|(v, files)| {
                 !v.any_prerelease()
-                    && !files.files.is_empty()
+                    && !files.is_empty()
                     && files.yanked().is_none()
                     && python_floor(files.requires_python()).is_none_or(|f| f < floor)
             });

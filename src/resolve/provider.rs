@@ -244,7 +244,7 @@ impl<'a> Provider<'a> {
         let prerelease_ok = self.policy.prerelease_opt_in.contains(name)
             || !available().any(|(v, files)| {
                 !v.any_prerelease()
-                    && files.files.iter().any(usable_file)
+                    && files.any_usable()
                     && (files.yanked().is_none() || self.is_exact_pin(name, v))
             });
 
@@ -266,7 +266,7 @@ impl<'a> Provider<'a> {
             let Some(files) = versions.versions.get(v) else {
                 continue;
             };
-            if !range.contains(v) || !files.files.iter().any(usable_file) {
+            if !range.contains(v) || !files.any_usable() {
                 continue;
             }
             if files.yanked().is_some() && !self.is_exact_pin(name, v) {
@@ -288,7 +288,7 @@ impl<'a> Provider<'a> {
         let stable = available().filter(|(v, _)| !v.any_prerelease());
         let pre = available().filter(|(v, _)| v.any_prerelease());
         for (v, files) in stable.chain(pre) {
-            if files.files.is_empty() || !files.files.iter().any(usable_file) {
+            if !files.any_usable() {
                 self.skip(name, v, Skip::NoFiles);
                 continue;
             }
@@ -419,31 +419,6 @@ impl<'a> Provider<'a> {
             .borrow_mut()
             .insert((from.clone(), version.clone()), edges);
         Ok(constraints)
-    }
-}
-
-/// Whether a file can be installed somewhere: any sdist, or a wheel for CPython/PyPy
-/// (`py*`/`cp*`/`pp*` Python tag, `none`/`abi3`/CPython/PyPy ABI tag).
-fn usable_file(file: &crate::index::DistFile) -> bool {
-    match &file.kind {
-        crate::index::FileKind::Sdist => true,
-        crate::index::FileKind::Wheel {
-            python_tags,
-            abi_tags,
-            ..
-        } => {
-            let python_ok = python_tags
-                .iter()
-                .any(|t| t.starts_with("py") || t.starts_with("cp") || t.starts_with("pp"));
-            let abi_ok = abi_tags.iter().any(|t| {
-                t == "none"
-                    || t == "abi3"
-                    || t.starts_with("cp")
-                    || t.starts_with("pypy")
-                    || t.starts_with("pp")
-            });
-            python_ok && abi_ok
-        }
     }
 }
 

@@ -97,7 +97,7 @@ pub fn package(
                 marker: MarkerTree::TRUE,
             })
             .collect(),
-        files: VersionFiles { files },
+        files: VersionFiles::new(files),
         requires_python: None,
     }
 }
