@@ -156,7 +156,7 @@ impl Fetcher {
     ) {
         let newest = versions.versions.iter().rev().find(|(v, files)| {
             !v.any_prerelease()
-                && !files.files.is_empty()
+                && !files.is_empty()
                 && files.yanked().is_none()
                 && specifiers.contains(v)
         });
