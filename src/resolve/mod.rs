@@ -33,9 +33,6 @@ pub enum ResolveError {
         explanation: String,
         hints: Vec<String>,
     },
-    /// The index failed.
-    #[error(transparent)]
-    Index(#[from] IndexError),
     /// The index failed while the resolver was fetching `package` (and `version`'s metadata).
     #[error("failed to fetch {}", fetch_label(package, version.as_ref()))]
     Fetch {
