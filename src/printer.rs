@@ -93,46 +93,60 @@ impl Printer {
     /// A message for people, shown unless `-q`.
     pub fn info(&self, text: &str) {
         if self.verbosity >= Verbosity::Normal {
-            let _ = writeln!(anstream::stderr(), "{text}");
+            to_stderr(&format!("{text}\n"));
         }
     }
 
     /// A message shown only with `-v`.
     pub fn verbose(&self, text: &str) {
         if self.verbosity >= Verbosity::Verbose {
-            let _ = writeln!(anstream::stderr(), "{text}");
+            to_stderr(&format!("{text}\n"));
         }
     }
 
     /// `warning: ...`, shown unless `-q`.
     pub fn warn(&self, text: &str) {
         if self.verbosity >= Verbosity::Normal {
-            let _ = writeln!(anstream::stderr(), "{WARNING}warning{WARNING:#}: {text}");
+            to_stderr(&format!("{WARNING}warning{WARNING:#}: {text}\n"));
         }
     }
 
     /// Pre-rendered diagnostic text (may contain styles), always shown on stderr.
     pub fn diagnostic(&self, text: &str) {
-        let _ = write!(anstream::stderr(), "{text}");
+        to_stderr(text);
     }
 
     /// `warning: ...` with the snippet, for remarks about the input (an ignored Poetry
     /// table, ...), shown unless `-q`.
     pub fn input_warning(&self, warning: &InputWarning) {
         if self.verbosity >= Verbosity::Normal {
-            let _ = write!(
-                anstream::stderr(),
+            to_stderr(&format!(
                 "{WARNING}warning{WARNING:#}: {}\n{}\n\n",
                 warning.message,
                 warning.file.snippet(warning.span)
-            );
+            ));
         }
     }
 
     /// Renders a failure: `error: ...`, the snippet for input errors, `Caused by:` lines
     /// and a `hint:` when one is known.
     pub fn error(&self, err: &anyhow::Error) {
-        let _ = write!(anstream::stderr(), "{}", render_error(err));
+        to_stderr(&render_error(err));
+    }
+}
+
+/// Writes `text` (which may contain styles) to stderr. Without colour, the styles are
+/// stripped first and the text goes out in one write: anstream's stripping writer
+/// issues a write per unstyled piece, hundreds for a page of warnings.
+fn to_stderr(text: &str) {
+    let stderr = std::io::stderr();
+    if anstream::AutoStream::choice(&stderr) == anstream::ColorChoice::Never {
+        let plain = anstream::adapter::strip_str(text).to_string();
+        let _ = stderr.lock().write_all(plain.as_bytes());
+    } else {
+        let _ = anstream::AutoStream::auto(stderr)
+            .lock()
+            .write_all(text.as_bytes());
     }
 }
 

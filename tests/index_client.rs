@@ -76,8 +76,16 @@ fn assert_cache_clean(dir: &Path) {
                 }
                 Some("bin") => {
                     let stem = path.file_stem().unwrap().to_str().unwrap();
-                    pinctl::index::page_codec::decode(bytes, &name(stem), true)
+                    let page = pinctl::index::page_codec::decode(bytes, &name(stem))
                         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    for (version, files) in &page.versions.versions {
+                        assert_eq!(
+                            files.files().len(),
+                            files.len(),
+                            "{}: files of {version}",
+                            path.display()
+                        );
+                    }
                 }
                 _ => panic!("unexpected cache file {}", path.display()),
             }
@@ -191,7 +199,7 @@ async fn unknown_project_is_not_found() {
         "{err}"
     );
     assert_eq!(index.requests("/simple/nope/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v2"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v3"), 0);
 }
 
 #[tokio::test]
@@ -422,7 +430,7 @@ async fn persistent_500_fails_after_the_retries_naming_url_and_attempts() {
     );
     assert!(err.ends_with(": 500 Internal Server Error"), "{err}");
     assert_eq!(index.requests("/simple/a/"), 4);
-    assert_eq!(cache_files(cache.path(), "simple-v2"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v3"), 0);
 }
 
 #[tokio::test]
@@ -523,7 +531,7 @@ async fn malformed_pages_are_errors_and_not_cached() {
         "{err}"
     );
     assert_eq!(index.requests("/simple/a/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v2"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v3"), 0);
 }
 
 #[tokio::test]
@@ -660,7 +668,7 @@ async fn corrupt_cache_entries_are_discarded_and_refetched() {
         .unwrap();
     // Corrupt every entry: one truncated, one that parses as JSON but not as an entry.
     let mut corrupted = 0;
-    for sub in ["simple-v2", "metadata-v1"] {
+    for sub in ["simple-v3", "metadata-v1"] {
         for entry in walkdir(&cache.path().join(sub)) {
             let junk: &[u8] = if corrupted == 0 {
                 b"{\"fetched_at\": 1, \"pa"
@@ -715,7 +723,7 @@ async fn two_indexes_do_not_share_cache_entries() {
         .await
         .unwrap();
     assert_eq!(second.requests("/simple/a/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v2"), 2);
+    assert_eq!(cache_files(cache.path(), "simple-v3"), 2);
 }
 
 #[tokio::test]

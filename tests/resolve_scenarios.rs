@@ -78,6 +78,7 @@ fn files_for(name: &str, version: &str, spec: &VersionSpec<'_>) -> VersionFiles 
             upload_time: None,
             requires_python: requires_python.clone(),
             yanked: yanked.clone(),
+            metadata_file: None,
             kind,
         });
     };

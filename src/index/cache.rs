@@ -1,10 +1,11 @@
 //! The on-disk cache: JSON entries written atomically, corrupt entries discarded.
 //!
-//! Layout under the cache dir: `simple-v2/<index>/<name>.bin` (parsed project pages
+//! Layout under the cache dir: `simple-v3/<index>/<name>.bin` (parsed project pages
 //! with their freshness data, in the binary form of [`super::page_codec`]; `simple-v1/`
-//! held JSON and is no longer read) and `metadata-v1/<index>/<name>/<version>.json` (parsed
-//! core metadata, kept forever). `<index>` is a short hash of the index URL without
-//! credentials, so two indexes never mix. Wheels and sdists are not cached.
+//! and `simple-v2/` held older forms and are no longer read) and
+//! `metadata-v1/<index>/<name>/<version>.json` (parsed core metadata, kept forever).
+//! `<index>` is a short hash of the index URL without credentials, so two indexes never
+//! mix. Wheels and sdists are not cached.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,7 +20,7 @@ use super::core_metadata::CachedMetadata;
 use super::page_codec;
 
 /// The directory (under the cache root) of cached project pages.
-pub const PAGES_DIR: &str = "simple-v2";
+pub const PAGES_DIR: &str = "simple-v3";
 
 /// How long a project page without cache headers stays fresh.
 pub const DEFAULT_TTL: Duration = Duration::from_mins(10);
@@ -99,12 +100,20 @@ impl DiskCache {
             .join(format!("{version}.json"))
     }
 
-    /// The cached page of `name`, if any (a corrupt entry is deleted). `with_hints: false`
-    /// leaves out the PEP 658 hints (not needed offline).
-    pub fn read_page(&self, name: &PackageName, with_hints: bool) -> Option<CachedPage> {
+    /// The cached page of `name`, if any (a corrupt entry is deleted). Only the page's
+    /// version summaries are read now; a version's files when first asked for.
+    pub fn read_page(&self, name: &PackageName) -> Option<CachedPage> {
         let path = self.page_path(name.as_ref());
-        let bytes = read_entry(&path)?;
-        match page_codec::decode(bytes, name, with_hints) {
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) => {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::debug!("cannot read cache entry {}: {e}", path.display());
+                }
+                return None;
+            }
+        };
+        match page_codec::read(file, name) {
             Ok(page) => Some(page),
             Err(e) => {
                 tracing::warn!("discarding corrupt cache entry {}: {e}", path.display());
@@ -219,14 +228,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::new(dir.path().to_path_buf(), "https://example.com/simple/");
         let foo = PackageName::from_str("foo").unwrap();
-        assert!(cache.read_page(&foo, true).is_none());
+        assert!(cache.read_page(&foo).is_none());
         cache.write_page(&page());
         assert!(
             cache
                 .page_path("foo")
-                .starts_with(dir.path().join("simple-v2"))
+                .starts_with(dir.path().join("simple-v3"))
         );
-        assert_eq!(cache.read_page(&foo, true), Some(page()));
+        assert_eq!(cache.read_page(&foo), Some(page()));
         // No temp files left beside the entry.
         let siblings = fs_err::read_dir(cache.page_path("foo").parent().unwrap())
             .unwrap()
@@ -235,16 +244,16 @@ mod tests {
         // A corrupt entry is reported as a miss and deleted.
         let bytes = fs_err::read(cache.page_path("foo")).unwrap();
         fs_err::write(cache.page_path("foo"), &bytes[..bytes.len() / 2]).unwrap();
-        assert!(cache.read_page(&foo, true).is_none());
+        assert!(cache.read_page(&foo).is_none());
         assert!(!cache.page_path("foo").exists());
         // So is an entry in another format.
         fs_err::write(cache.page_path("foo"), b"{\"fetched_at\": 1, \"page\": {}}").unwrap();
-        assert!(cache.read_page(&foo, true).is_none());
+        assert!(cache.read_page(&foo).is_none());
         assert!(!cache.page_path("foo").exists());
         // Another index does not see the entry.
         cache.write_page(&page());
         let other = DiskCache::new(dir.path().to_path_buf(), "https://other.example/simple/");
-        assert!(other.read_page(&foo, true).is_none());
+        assert!(other.read_page(&foo).is_none());
         assert!(dir_size(dir.path()) > 0);
     }
 
@@ -272,7 +281,7 @@ mod tests {
         .unwrap();
         assert!(
             cache
-                .read_page(&PackageName::from_str("foo").unwrap(), true)
+                .read_page(&PackageName::from_str("foo").unwrap())
                 .is_none()
         );
         assert!(

@@ -55,28 +55,6 @@ pub struct RequestStats {
     pub cache_hits: u64,
 }
 
-/// A wheel whose page advertises a PEP 658 metadata file, with its sha256 if given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct MetadataHint {
-    sha256: Option<String>,
-}
-
-/// A parsed project page: its version map and the files advertising PEP 658 metadata
-/// (filename to the sidecar's sha256, if given; the rest of the page is not kept).
-struct Page {
-    versions: Arc<PackageVersions>,
-    hints: HashMap<String, Option<String>>,
-}
-
-impl Page {
-    fn from_cache(cached: CachedPage) -> Self {
-        Self {
-            versions: Arc::new(cached.versions),
-            hints: cached.hints,
-        }
-    }
-}
-
 /// The cache entry for a freshly fetched page.
 fn cache_entry(
     name: &PackageName,
@@ -84,18 +62,11 @@ fn cache_entry(
     max_age: Option<u64>,
     etag: Option<String>,
 ) -> CachedPage {
-    let hints = page
-        .files
-        .iter()
-        .filter(|f| f.core_metadata)
-        .map(|f| (f.filename.clone(), f.core_metadata_sha256.clone()))
-        .collect();
     CachedPage {
         fetched_at: now_secs(),
         max_age,
         etag,
         versions: simple::into_versions(name, page),
-        hints,
     }
 }
 
@@ -112,7 +83,7 @@ struct Inner {
     permits: Semaphore,
     reporter: Arc<dyn Reporter>,
     cache: DiskCache,
-    pages: Memo<PackageName, Page>,
+    pages: Memo<PackageName, PackageVersions>,
     metadata: Memo<(PackageName, Version), Metadata>,
     requests: AtomicU64,
     bytes: AtomicU64,
@@ -513,23 +484,22 @@ impl HttpIndex {
         ))
     }
 
-    async fn page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
+    async fn page(&self, name: &PackageName) -> Result<Arc<PackageVersions>, IndexError> {
         let cell = Self::cell(&self.inner.pages, name);
         cell.get_or_try_init(|| self.load_page(name)).await.cloned()
     }
 
-    fn page_from_cache(&self, cached: CachedPage) -> Arc<Page> {
+    fn page_from_cache(&self, cached: CachedPage) -> Arc<PackageVersions> {
         self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
-        Arc::new(Page::from_cache(cached))
+        Arc::new(cached.versions)
     }
 
-    async fn load_page(&self, name: &PackageName) -> Result<Arc<Page>, IndexError> {
+    async fn load_page(&self, name: &PackageName) -> Result<Arc<PackageVersions>, IndexError> {
         let inner = &self.inner;
         let key = name.to_string();
         let cached = {
-            // Offline, no metadata file is fetched: the hints are not needed.
-            let (cache, name, hints) = (inner.cache.clone(), name.clone(), !inner.settings.offline);
-            blocking(move || Ok(cache.read_page(&name, hints))).await?
+            let (cache, name) = (inner.cache.clone(), name.clone());
+            blocking(move || Ok(cache.read_page(&name))).await?
         };
         if inner.settings.offline {
             return match cached {
@@ -602,7 +572,7 @@ impl HttpIndex {
                 cache_entry(&name, page, max_age, etag)
             };
             cache.write_page(&entry);
-            Ok(Arc::new(Page::from_cache(entry)))
+            Ok(Arc::new(entry.versions))
         })
         .await
     }
@@ -632,17 +602,14 @@ impl HttpIndex {
             });
         }
         let page = self.page(name).await?;
-        let files = page.versions.versions.get(version).ok_or_else(|| {
+        let files = page.versions.get(version).ok_or_else(|| {
             IndexError::Other(format!(
                 "`{name}` has no version `{version}` on {}",
                 redact(inner.base.as_str())
             ))
         })?;
         let mut metadata = if let Some(wheel) = pick_wheel(files.files()) {
-            let hint = page.hints.get(&wheel.filename).map(|sha256| MetadataHint {
-                sha256: sha256.clone(),
-            });
-            self.wheel_metadata(name, wheel, hint.as_ref()).await?
+            self.wheel_metadata(name, wheel).await?
         } else {
             let sdist = files
                 .files()
@@ -673,7 +640,7 @@ impl PackageIndex for HttpIndex {
         &'a self,
         name: &'a PackageName,
     ) -> BoxFuture<'a, Result<Arc<PackageVersions>, IndexError>> {
-        Box::pin(async move { Ok(self.page(name).await?.versions.clone()) })
+        Box::pin(self.page(name))
     }
 
     fn metadata<'a>(

@@ -64,6 +64,15 @@ pub struct DistFile {
     pub requires_python: Option<VersionSpecifiers>,
     pub yanked: Option<Yanked>,
     pub kind: FileKind,
+    /// Set when the index serves the file's core metadata on its own (PEP 658/714).
+    pub metadata_file: Option<MetadataFile>,
+}
+
+/// A distribution file's core metadata, served beside it at `<file URL>.metadata`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataFile {
+    /// The sha256 of the metadata file, when the index gives it.
+    pub sha256: Option<String>,
 }
 
 impl DistFile {

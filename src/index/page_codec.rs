@@ -1,29 +1,42 @@
-//! The binary form of a cached project page (`simple-v2/<index>/<name>.bin`).
+//! The binary form of a cached project page (`simple-v3/<index>/<name>.bin`).
 //!
-//! Owns encoding a parsed page (its version map and PEP 658 hints, already filtered and
-//! with filenames parsed) into a compact byte string, and decoding it straight back into
-//! [`PackageVersions`] without an intermediate form: requires-python strings and wheel
-//! tags are stored once per page and parsed once, versions once per version, and a URL
-//! that ends in its file's name stores only its prefix. Warm locks read dozens of these
-//! pages (tens of megabytes as JSON), so decoding is on the critical path. Any malformed
-//! input decodes to an error, never a panic.
+//! An entry has three parts:
+//! - the header: a magic string with the format version, the freshness data, and the
+//!   lengths of the two other parts;
+//! - the index: the page's requires-python and wheel-tag tables (each distinct string
+//!   stored and parsed once), then per version its number, its file count, the summary
+//!   the resolver reads ([`FilesSummary`]) and where its files are in the body;
+//! - the body: each version's files, one block per version. A URL that ends in its
+//!   file's name stores only its prefix.
+//!
+//! A warm lock reads the header and the index of each page it needs (kilobytes, where
+//! the files of a large page take megabytes) and the files of a version only when they
+//! are first asked for, which the lock writer does for the few versions it chose.
+//! Reading the whole of every page was most of a warm lock's time. A malformed header or
+//! index is an error, a malformed file block a warning when it is read: never a panic.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::PackageName;
 
 use super::{
-    DistFile, FileKind, FilesSummary, PackageVersions, VersionFiles, Yanked, usable_abi_tag,
-    usable_python_tag,
+    DistFile, FileKind, FilesSummary, MetadataFile, PackageVersions, VersionFiles, Yanked,
 };
 
 /// The first bytes of an entry: a name and the format version.
-const MAGIC: &[u8; 8] = b"pinctlP2";
+const MAGIC: &[u8; 8] = b"pinctlP3";
 
-/// A cached project page: freshness data, the version map and the PEP 658 hints.
+/// How much of an entry is read at first: the header and, for most pages, the index.
+const FIRST_READ: usize = 64 * 1024;
+
+/// A cached project page: freshness data and the version map.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedPage {
     /// Seconds since the Unix epoch when the page was fetched or revalidated.
@@ -32,15 +45,18 @@ pub struct CachedPage {
     pub max_age: Option<u64>,
     pub etag: Option<String>,
     pub versions: PackageVersions,
-    /// Files advertising a PEP 658 `.metadata` file: filename to its sha256, if given.
-    /// Empty when the entry was decoded without hints.
-    pub hints: HashMap<String, Option<String>>,
 }
 
 /// Why an entry could not be decoded.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid cache entry: {0}")]
 pub struct DecodeError(String);
+
+impl From<std::io::Error> for DecodeError {
+    fn from(e: std::io::Error) -> Self {
+        Self(e.to_string())
+    }
+}
 
 fn put_u32(out: &mut Vec<u8>, n: usize) {
     // Entries hold far fewer than 4 billion items or bytes per field.
@@ -66,17 +82,30 @@ fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
+fn put_yanked(out: &mut Vec<u8>, yanked: Option<&Yanked>) {
+    match yanked {
+        None => out.push(0),
+        Some(Yanked { reason: None }) => out.push(1),
+        Some(Yanked {
+            reason: Some(reason),
+        }) => {
+            out.push(2);
+            put_str(out, reason);
+        }
+    }
+}
+
 /// Interns values into a table, giving each distinct one an index (in first-seen order).
 struct Table<K> {
     order: Vec<K>,
-    index: HashMap<K, usize>,
+    index: std::collections::HashMap<K, usize>,
 }
 
 impl<K: std::hash::Hash + Eq + Clone> Table<K> {
     fn new() -> Self {
         Self {
             order: Vec::new(),
-            index: HashMap::new(),
+            index: std::collections::HashMap::new(),
         }
     }
 
@@ -90,10 +119,10 @@ impl<K: std::hash::Hash + Eq + Clone> Table<K> {
         i
     }
 
-    fn put(&self, out: &mut Vec<u8>, show: impl Fn(&K) -> String) {
+    fn put(&self, out: &mut Vec<u8>, show: impl Fn(&K) -> &str) {
         put_u32(out, self.order.len());
         for key in &self.order {
-            put_str(out, &show(key));
+            put_str(out, show(key));
         }
     }
 }
@@ -105,77 +134,100 @@ fn put_tags<'a>(out: &mut Vec<u8>, tags: &mut Table<&'a str>, list: &'a [String]
     }
 }
 
-/// Encodes `page` (the `hints` included).
+/// Index 0 of the requires-python table is "none"; a spelling is interned by its text,
+/// not its parsed value: `>=3.7` and `>=3.7.0` compare equal but the lock records each
+/// as the index wrote it.
+fn intern_requires_python(
+    table: &mut Table<String>,
+    requires_python: Option<&VersionSpecifiers>,
+) -> usize {
+    requires_python.map_or(0, |rp| table.intern(&rp.to_string()) + 1)
+}
+
+fn put_file<'a>(
+    body: &mut Vec<u8>,
+    file: &'a DistFile,
+    requires_python: &mut Table<String>,
+    tags: &mut Table<&'a str>,
+) {
+    put_str(body, &file.filename);
+    if let Some(prefix) = file.url.strip_suffix(file.filename.as_str()) {
+        body.push(1);
+        put_str(body, prefix);
+    } else {
+        body.push(0);
+        put_str(body, &file.url);
+    }
+    body.push(u8::try_from(file.hashes.len()).unwrap_or(u8::MAX));
+    for (algorithm, digest) in file.hashes.iter().take(usize::from(u8::MAX)) {
+        put_str(body, algorithm);
+        put_str(body, digest);
+    }
+    match file.size {
+        Some(size) => {
+            body.push(1);
+            put_u64(body, size);
+        }
+        None => body.push(0),
+    }
+    put_opt_str(body, file.upload_time.as_deref());
+    put_u32(
+        body,
+        intern_requires_python(requires_python, file.requires_python.as_ref()),
+    );
+    put_yanked(body, file.yanked.as_ref());
+    match &file.kind {
+        FileKind::Sdist => body.push(0),
+        FileKind::Wheel {
+            python_tags,
+            abi_tags,
+            platform_tags,
+        } => {
+            body.push(1);
+            put_tags(body, tags, python_tags);
+            put_tags(body, tags, abi_tags);
+            put_tags(body, tags, platform_tags);
+        }
+    }
+    match &file.metadata_file {
+        None => body.push(0),
+        Some(MetadataFile { sha256 }) => {
+            body.push(1);
+            put_opt_str(body, sha256.as_deref());
+        }
+    }
+}
+
+/// Encodes `page`. A page read from the cache has its files read back for this.
 pub fn encode(page: &CachedPage) -> Vec<u8> {
-    // Keyed by the text, not the parsed value: `>=3.7` and `>=3.7.0` compare equal but
-    // are written as the index wrote them (the lock records them).
     let mut requires_python: Table<String> = Table::new();
     let mut tags: Table<&str> = Table::new();
     let mut body = Vec::with_capacity(page.versions.versions.len() * 512);
-    put_u32(&mut body, page.versions.versions.len());
+    let mut entries = Vec::with_capacity(page.versions.versions.len() * 32);
+    put_u32(&mut entries, page.versions.versions.len());
     for (version, files) in &page.versions.versions {
-        put_str(&mut body, &version.to_string());
-        put_u32(&mut body, files.len());
-        for file in files.files() {
-            put_str(&mut body, &file.filename);
-            if let Some(prefix) = file.url.strip_suffix(file.filename.as_str()) {
-                body.push(1);
-                put_str(&mut body, prefix);
-            } else {
-                body.push(0);
-                put_str(&mut body, &file.url);
-            }
-            body.push(u8::try_from(file.hashes.len()).unwrap_or(u8::MAX));
-            for (algorithm, digest) in file.hashes.iter().take(usize::from(u8::MAX)) {
-                put_str(&mut body, algorithm);
-                put_str(&mut body, digest);
-            }
-            match file.size {
-                Some(size) => {
-                    body.push(1);
-                    put_u64(&mut body, size);
-                }
-                None => body.push(0),
-            }
-            put_opt_str(&mut body, file.upload_time.as_deref());
-            let rp = file
-                .requires_python
-                .as_ref()
-                .map_or(0, |rp| requires_python.intern(&rp.to_string()) + 1);
-            put_u32(&mut body, rp);
-            match &file.yanked {
-                None => body.push(0),
-                Some(Yanked { reason: None }) => body.push(1),
-                Some(Yanked {
-                    reason: Some(reason),
-                }) => {
-                    body.push(2);
-                    put_str(&mut body, reason);
-                }
-            }
-            match &file.kind {
-                FileKind::Sdist => body.push(0),
-                FileKind::Wheel {
-                    python_tags,
-                    abi_tags,
-                    platform_tags,
-                } => {
-                    body.push(1);
-                    put_tags(&mut body, &mut tags, python_tags);
-                    put_tags(&mut body, &mut tags, abi_tags);
-                    put_tags(&mut body, &mut tags, platform_tags);
-                }
-            }
-            match page.hints.get(&file.filename) {
-                None => body.push(0),
-                Some(sha256) => {
-                    body.push(1);
-                    put_opt_str(&mut body, sha256.as_deref());
-                }
-            }
+        let start = body.len();
+        let list = files.files();
+        for file in list {
+            put_file(&mut body, file, &mut requires_python, &mut tags);
         }
+        put_str(&mut entries, &version.to_string());
+        put_u32(&mut entries, list.len());
+        put_yanked(&mut entries, files.yanked());
+        put_u32(
+            &mut entries,
+            intern_requires_python(&mut requires_python, files.requires_python()),
+        );
+        entries.push(u8::from(files.any_usable()));
+        put_u64(&mut entries, start as u64);
+        put_u64(&mut entries, (body.len() - start) as u64);
     }
-    let mut out = Vec::with_capacity(body.len() + 4096);
+    let mut index = Vec::with_capacity(entries.len() + 4096);
+    requires_python.put(&mut index, String::as_str);
+    tags.put(&mut index, |tag| tag);
+    index.extend_from_slice(&entries);
+
+    let mut out = Vec::with_capacity(64 + index.len() + body.len());
     out.extend_from_slice(MAGIC);
     put_u64(&mut out, page.fetched_at);
     match page.max_age {
@@ -186,8 +238,9 @@ pub fn encode(page: &CachedPage) -> Vec<u8> {
         None => out.push(0),
     }
     put_opt_str(&mut out, page.etag.as_deref());
-    requires_python.put(&mut out, String::clone);
-    tags.put(&mut out, |tag| (*tag).to_owned());
+    put_u64(&mut out, index.len() as u64);
+    put_u64(&mut out, body.len() as u64);
+    out.extend_from_slice(&index);
     out.extend_from_slice(&body);
     out
 }
@@ -240,31 +293,36 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(len)?).map_err(|e| DecodeError(e.to_string()))
     }
 
-    /// A string that was not validated when the entry was read: invalid UTF-8 is
-    /// replaced, never an error.
-    fn text(&mut self) -> Result<std::borrow::Cow<'a, str>, DecodeError> {
+    /// A string read from a file block: invalid UTF-8 is replaced, never an error.
+    fn text(&mut self) -> Result<Cow<'a, str>, DecodeError> {
         let len = self.u32()?;
         Ok(String::from_utf8_lossy(self.take(len)?))
     }
 
-    fn skip_str(&mut self) -> Result<(), DecodeError> {
-        let len = self.u32()?;
-        self.take(len).map(drop)
-    }
-
-    fn skip_opt_str(&mut self) -> Result<(), DecodeError> {
+    fn opt_text(&mut self) -> Result<Option<String>, DecodeError> {
         match self.u8()? {
-            0 => Ok(()),
-            1 => self.skip_str(),
+            0 => Ok(None),
+            1 => Ok(Some(self.text()?.into_owned())),
             other => Err(DecodeError(format!("bad option tag {other}"))),
         }
     }
 
-    fn opt_str(&mut self) -> Result<Option<&'a str>, DecodeError> {
+    fn opt_u64(&mut self) -> Result<Option<u64>, DecodeError> {
         match self.u8()? {
             0 => Ok(None),
-            1 => Ok(Some(self.str()?)),
+            1 => Ok(Some(self.u64()?)),
             other => Err(DecodeError(format!("bad option tag {other}"))),
+        }
+    }
+
+    fn yanked(&mut self) -> Result<Option<Yanked>, DecodeError> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => Ok(Some(Yanked { reason: None })),
+            2 => Ok(Some(Yanked {
+                reason: Some(self.text()?.into_owned()),
+            })),
+            other => Err(DecodeError(format!("bad yanked tag {other}"))),
         }
     }
 
@@ -273,15 +331,6 @@ impl<'a> Reader<'a> {
         table
             .get(i)
             .ok_or_else(|| DecodeError(format!("table index {i} out of range")))
-    }
-
-    /// Reads a tag list and tells whether any of its tags is marked in `table`.
-    fn any_tag(&mut self, table: &[bool]) -> Result<bool, DecodeError> {
-        let mut any = false;
-        for _ in 0..self.count()? {
-            any |= *self.index(table)?;
-        }
-        Ok(any)
     }
 
     fn tags(&mut self, table: &[String]) -> Result<Vec<String>, DecodeError> {
@@ -300,17 +349,110 @@ struct Tables {
     /// Index 0 is "no requires-python".
     requires_python: Vec<Option<VersionSpecifiers>>,
     tags: Vec<String>,
-    /// Per tag: whether it is a usable python tag / ABI tag.
-    python_ok: Vec<bool>,
-    abi_ok: Vec<bool>,
 }
 
-/// The undecoded files of one version: a handle into the cached page's bytes, which
-/// [`decode`] validated as a whole.
+/// Where the file blocks of a decoded entry are.
+enum Body {
+    /// In memory: the whole entry.
+    Bytes(Vec<u8>),
+    /// In the cache file, read when asked for. The open file keeps its contents when the
+    /// entry is replaced (entries are renamed into place), so it always matches the
+    /// index that was read from it.
+    File(OpenEntry),
+}
+
+/// How many entries may be kept open at once. Beyond it an entry is read whole: a
+/// project with hundreds of large pages must not run out of file descriptors (macOS
+/// allows 256 by default).
+const MAX_OPEN: usize = 64;
+
+/// The entries this process keeps open.
+static OPEN: OpenLimit = OpenLimit::new(MAX_OPEN);
+
+/// A count of open entries with a limit.
+struct OpenLimit {
+    open: AtomicUsize,
+    max: usize,
+}
+
+impl OpenLimit {
+    const fn new(max: usize) -> Self {
+        Self {
+            open: AtomicUsize::new(0),
+            max,
+        }
+    }
+}
+
+/// An open cache entry, counted against its [`OpenLimit`].
+struct OpenEntry {
+    file: Mutex<File>,
+    limit: &'static OpenLimit,
+}
+
+impl OpenEntry {
+    /// Keeps `file` open if `limit` allows one more; gives it back if not.
+    fn new(file: File, limit: &'static OpenLimit) -> Result<Self, File> {
+        let claimed = limit
+            .open
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit.max).then_some(n + 1)
+            });
+        match claimed {
+            Ok(_) => Ok(Self {
+                file: Mutex::new(file),
+                limit,
+            }),
+            Err(_) => Err(file),
+        }
+    }
+}
+
+impl Drop for OpenEntry {
+    fn drop(&mut self) {
+        self.limit.open.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Body {
+    /// The bytes at `offset..offset + len` of the entry.
+    fn read(&self, offset: u64, len: u64) -> Result<Cow<'_, [u8]>, DecodeError> {
+        let out_of_range = || DecodeError(format!("file block {offset}+{len} out of range"));
+        match self {
+            Body::Bytes(bytes) => {
+                let start = usize::try_from(offset).map_err(|_| out_of_range())?;
+                let end = offset
+                    .checked_add(len)
+                    .and_then(|end| usize::try_from(end).ok())
+                    .ok_or_else(out_of_range)?;
+                bytes
+                    .get(start..end)
+                    .map(Cow::Borrowed)
+                    .ok_or_else(out_of_range)
+            }
+            Body::File(OpenEntry { file, .. }) => {
+                let mut file = file
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                file.seek(SeekFrom::Start(offset))?;
+                let mut buf = Vec::new();
+                (&mut *file).take(len).read_to_end(&mut buf)?;
+                if buf.len() as u64 == len {
+                    Ok(Cow::Owned(buf))
+                } else {
+                    Err(out_of_range())
+                }
+            }
+        }
+    }
+}
+
+/// The files of one version, not read yet: where they are in the entry.
 #[derive(Clone)]
 pub(crate) struct LazyFiles {
-    bytes: Arc<Vec<u8>>,
-    offset: usize,
+    body: Arc<Body>,
+    offset: u64,
+    len: u64,
     count: usize,
     tables: Arc<Tables>,
 }
@@ -319,36 +461,34 @@ impl std::fmt::Debug for LazyFiles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LazyFiles")
             .field("offset", &self.offset)
+            .field("len", &self.len)
             .field("count", &self.count)
             .finish_non_exhaustive()
     }
 }
 
 impl LazyFiles {
-    /// Decodes the files. The entry was validated when read, so this cannot fail; were
-    /// it to, the version is left without files (and a warning), never a panic.
+    /// Reads and decodes the files. A block that cannot be read or decoded (the entry
+    /// was damaged after its index was read) leaves the version without files and logs
+    /// a warning, never a panic.
     pub(crate) fn decode(&self) -> Vec<DistFile> {
-        let Some(buf) = self.bytes.get(self.offset..) else {
-            tracing::warn!("invalid cache entry: file offset out of range");
-            return Vec::new();
-        };
-        let mut r = Reader { buf };
-        match decode_files(&mut r, self.count, &self.tables) {
+        let files = self
+            .body
+            .read(self.offset, self.len)
+            .and_then(|block| decode_files(&block, self.count, &self.tables));
+        match files {
             Ok(files) => files,
             Err(e) => {
-                tracing::warn!("{e}");
+                tracing::warn!("{e} (run with `--refresh` to fetch the page again)");
                 Vec::new()
             }
         }
     }
 }
 
-fn decode_files(
-    r: &mut Reader<'_>,
-    count: usize,
-    tables: &Tables,
-) -> Result<Vec<DistFile>, DecodeError> {
-    let mut files = Vec::with_capacity(count);
+fn decode_files(block: &[u8], count: usize, tables: &Tables) -> Result<Vec<DistFile>, DecodeError> {
+    let mut r = Reader { buf: block };
+    let mut files = Vec::with_capacity(count.min(block.len()));
     for _ in 0..count {
         let filename = r.text()?;
         let url = match r.u8()? {
@@ -368,25 +508,10 @@ fn decode_files(
             let algorithm = r.text()?.into_owned();
             hashes.push((algorithm, r.text()?.into_owned()));
         }
-        let size = match r.u8()? {
-            0 => None,
-            1 => Some(r.u64()?),
-            other => return Err(DecodeError(format!("bad option tag {other}"))),
-        };
-        let upload_time = match r.u8()? {
-            0 => None,
-            1 => Some(r.text()?.into_owned()),
-            other => return Err(DecodeError(format!("bad option tag {other}"))),
-        };
+        let size = r.opt_u64()?;
+        let upload_time = r.opt_text()?;
         let requires_python = r.index(&tables.requires_python)?.clone();
-        let yanked = match r.u8()? {
-            0 => None,
-            1 => Some(Yanked { reason: None }),
-            2 => Some(Yanked {
-                reason: Some(r.text()?.into_owned()),
-            }),
-            other => return Err(DecodeError(format!("bad yanked tag {other}"))),
-        };
+        let yanked = r.yanked()?;
         let kind = match r.u8()? {
             0 => FileKind::Sdist,
             1 => FileKind::Wheel {
@@ -396,11 +521,13 @@ fn decode_files(
             },
             other => return Err(DecodeError(format!("bad kind tag {other}"))),
         };
-        match r.u8()? {
-            0 => {}
-            1 => r.skip_opt_str()?,
-            other => return Err(DecodeError(format!("bad hint tag {other}"))),
-        }
+        let metadata_file = match r.u8()? {
+            0 => None,
+            1 => Some(MetadataFile {
+                sha256: r.opt_text()?,
+            }),
+            other => return Err(DecodeError(format!("bad metadata tag {other}"))),
+        };
         files.push(DistFile {
             filename: filename.into_owned(),
             url,
@@ -410,102 +537,67 @@ fn decode_files(
             requires_python,
             yanked,
             kind,
+            metadata_file,
         });
+    }
+    if !r.buf.is_empty() {
+        return Err(DecodeError(format!(
+            "{} trailing bytes in a file block",
+            r.buf.len()
+        )));
     }
     Ok(files)
 }
 
-/// Walks `count` files, validating them, and summarises them; collects their PEP 658
-/// hints into `hints` when given.
-fn scan_files(
-    r: &mut Reader<'_>,
-    count: usize,
-    tables: &Tables,
-    mut hints: Option<&mut HashMap<String, Option<String>>>,
-) -> Result<FilesSummary, DecodeError> {
-    let mut summary = FilesSummary::default();
-    for _ in 0..count {
-        // Only the hints need the filename; strings the summary does not read are
-        // skipped unchecked (decoding them later replaces invalid UTF-8).
-        let filename = if hints.is_some() {
-            Some(r.str()?)
-        } else {
-            r.skip_str()?;
-            None
-        };
-        match r.u8()? {
-            0 | 1 => r.skip_str()?,
-            other => return Err(DecodeError(format!("bad URL tag {other}"))),
-        }
-        for _ in 0..r.u8()? {
-            r.skip_str()?;
-            r.skip_str()?;
-        }
-        match r.u8()? {
-            0 => {}
-            1 => {
-                r.u64()?;
-            }
-            other => return Err(DecodeError(format!("bad option tag {other}"))),
-        }
-        r.skip_opt_str()?;
-        let requires_python = r.index(&tables.requires_python)?.as_ref();
-        let yanked = match r.u8()? {
-            0 => None,
-            1 => Some(Yanked { reason: None }),
-            2 => Some(Yanked {
-                reason: Some(r.str()?.to_owned()),
-            }),
-            other => return Err(DecodeError(format!("bad yanked tag {other}"))),
-        };
-        let usable = match r.u8()? {
-            0 => true,
-            1 => {
-                let python = r.any_tag(&tables.python_ok)?;
-                let abi = r.any_tag(&tables.abi_ok)?;
-                r.any_tag(&tables.abi_ok)?;
-                python && abi
-            }
-            other => return Err(DecodeError(format!("bad kind tag {other}"))),
-        };
-        match r.u8()? {
-            0 => {}
-            1 => match (hints.as_deref_mut(), filename) {
-                (Some(hints), Some(filename)) => {
-                    let sha256 = r.opt_str()?.map(str::to_owned);
-                    hints.insert(filename.to_owned(), sha256);
-                }
-                _ => r.skip_opt_str()?,
-            },
-            other => return Err(DecodeError(format!("bad hint tag {other}"))),
-        }
-        summary.add(yanked.as_ref(), requires_python, usable);
-    }
-    Ok(summary)
+/// The header of an entry.
+struct Header {
+    fetched_at: u64,
+    max_age: Option<u64>,
+    etag: Option<String>,
+    /// Where the index starts.
+    index_start: u64,
+    /// Where the body starts (the index ends).
+    body_start: u64,
+    /// The length of the whole entry.
+    total: u64,
 }
 
-/// Decodes an entry written by [`encode`] for project `name`. `with_hints: false` skips
-/// collecting the PEP 658 hints (an offline run never fetches metadata files).
-///
-/// The whole entry is validated, but each version's files are only summarised: they
-/// are decoded from `bytes` when first asked for ([`VersionFiles::files`]).
-pub fn decode(
-    bytes: Vec<u8>,
-    name: &PackageName,
-    with_hints: bool,
-) -> Result<CachedPage, DecodeError> {
-    let bytes = Arc::new(bytes);
-    let mut r = Reader { buf: &bytes };
+fn header(buf: &[u8]) -> Result<Header, DecodeError> {
+    let mut r = Reader { buf };
     if r.take(MAGIC.len())? != MAGIC {
         return Err(DecodeError("not a pinctl page entry".to_owned()));
     }
     let fetched_at = r.u64()?;
-    let max_age = match r.u8()? {
-        0 => None,
-        1 => Some(r.u64()?),
-        other => return Err(DecodeError(format!("bad option tag {other}"))),
-    };
-    let etag = r.opt_str()?.map(str::to_owned);
+    let max_age = r.opt_u64()?;
+    let etag = r.opt_text()?;
+    let index_len = r.u64()?;
+    let body_len = r.u64()?;
+    let index_start = (buf.len() - r.buf.len()) as u64;
+    let too_long = || DecodeError("section lengths overflow".to_owned());
+    let body_start = index_start.checked_add(index_len).ok_or_else(too_long)?;
+    let total = body_start.checked_add(body_len).ok_or_else(too_long)?;
+    Ok(Header {
+        fetched_at,
+        max_age,
+        etag,
+        index_start,
+        body_start,
+        total,
+    })
+}
+
+/// One version as the index section describes it.
+struct Entry {
+    version: Version,
+    summary: FilesSummary,
+    /// Relative to the start of the body.
+    offset: u64,
+    len: u64,
+}
+
+/// Parses the index section; `body_len` bounds the file blocks it points to.
+fn parse_index(buf: &[u8], body_len: u64) -> Result<(Tables, Vec<Entry>), DecodeError> {
+    let mut r = Reader { buf };
     let n = r.count()?;
     let mut requires_python = Vec::with_capacity(n + 1);
     requires_python.push(None);
@@ -520,42 +612,178 @@ pub fn decode(
     for _ in 0..n {
         tags.push(r.str()?.to_owned());
     }
-    let tables = Arc::new(Tables {
-        requires_python,
-        python_ok: tags.iter().map(|t| usable_python_tag(t)).collect(),
-        abi_ok: tags.iter().map(|t| usable_abi_tag(t)).collect(),
-        tags,
-    });
-    let mut versions = BTreeMap::new();
-    let mut hints = HashMap::new();
-    for _ in 0..r.count()? {
+    let n = r.count()?;
+    let mut entries = Vec::with_capacity(n);
+    // The blocks follow each other in version order and fill the body exactly.
+    let mut end = 0u64;
+    for _ in 0..n {
         let v = r.str()?;
         let version =
             Version::from_str(v).map_err(|e| DecodeError(format!("version `{v}`: {e}")))?;
-        let count = r.count()?;
-        let offset = bytes.len() - r.buf.len();
-        let summary = scan_files(&mut r, count, &tables, with_hints.then_some(&mut hints))?;
-        let lazy = LazyFiles {
-            bytes: Arc::clone(&bytes),
-            offset,
-            count,
-            tables: Arc::clone(&tables),
+        let count = r.u32()?;
+        let yanked = r.yanked()?;
+        let rp = r.index(&requires_python)?.clone();
+        let usable = match r.u8()? {
+            0 => false,
+            1 => true,
+            other => return Err(DecodeError(format!("bad usable tag {other}"))),
         };
-        versions.insert(version, VersionFiles::lazy(summary, lazy));
+        let offset = r.u64()?;
+        let len = r.u64()?;
+        if offset != end || count as u64 > len {
+            return Err(DecodeError(format!("bad file block for version `{v}`")));
+        }
+        end = offset
+            .checked_add(len)
+            .filter(|&e| e <= body_len)
+            .ok_or_else(|| DecodeError(format!("file block of `{v}` past the body")))?;
+        entries.push(Entry {
+            version,
+            summary: FilesSummary {
+                count,
+                yanked,
+                requires_python: rp,
+                usable,
+            },
+            offset,
+            len,
+        });
     }
     if !r.buf.is_empty() {
-        return Err(DecodeError(format!("{} trailing bytes", r.buf.len())));
+        return Err(DecodeError(format!(
+            "{} trailing bytes in the index",
+            r.buf.len()
+        )));
     }
-    Ok(CachedPage {
-        fetched_at,
-        max_age,
-        etag,
+    if end != body_len {
+        return Err(DecodeError(format!(
+            "the file blocks cover {end} of {body_len} body bytes"
+        )));
+    }
+    let tables = Tables {
+        requires_python,
+        tags,
+    };
+    Ok((tables, entries))
+}
+
+fn assemble(
+    name: &PackageName,
+    header: Header,
+    (tables, entries): (Tables, Vec<Entry>),
+    body: Body,
+) -> CachedPage {
+    let (body, tables) = (Arc::new(body), Arc::new(tables));
+    let versions: BTreeMap<Version, VersionFiles> = entries
+        .into_iter()
+        .map(|entry| {
+            let count = entry.summary.count;
+            let lazy = LazyFiles {
+                body: Arc::clone(&body),
+                offset: header.body_start + entry.offset,
+                len: entry.len,
+                count,
+                tables: Arc::clone(&tables),
+            };
+            (entry.version, VersionFiles::lazy(entry.summary, lazy))
+        })
+        .collect();
+    CachedPage {
+        fetched_at: header.fetched_at,
+        max_age: header.max_age,
+        etag: header.etag,
         versions: PackageVersions {
             name: name.clone(),
             versions,
         },
-        hints,
-    })
+    }
+}
+
+/// `start..end` of `buf` as a slice, or a truncation error.
+fn section(buf: &[u8], start: u64, end: u64) -> Result<&[u8], DecodeError> {
+    usize::try_from(start)
+        .ok()
+        .zip(usize::try_from(end).ok())
+        .and_then(|(start, end)| buf.get(start..end))
+        .ok_or_else(|| DecodeError("truncated".to_owned()))
+}
+
+/// Decodes a whole entry written by [`encode`] for project `name`. Its files are decoded
+/// from `bytes` when first asked for ([`VersionFiles::files`]).
+pub fn decode(bytes: Vec<u8>, name: &PackageName) -> Result<CachedPage, DecodeError> {
+    let header = header(&bytes)?;
+    if header.total != bytes.len() as u64 {
+        return Err(DecodeError(format!(
+            "the entry has {} bytes, its header says {}",
+            bytes.len(),
+            header.total
+        )));
+    }
+    let index = parse_index(
+        section(&bytes, header.index_start, header.body_start)?,
+        header.total - header.body_start,
+    )?;
+    Ok(assemble(name, header, index, Body::Bytes(bytes)))
+}
+
+/// Reads the entry in `file` for project `name`: its header and index now, its files
+/// when first asked for (from the open file).
+pub fn read(file: File, name: &PackageName) -> Result<CachedPage, DecodeError> {
+    read_with(file, name, FIRST_READ, &OPEN)
+}
+
+fn read_with(
+    mut file: File,
+    name: &PackageName,
+    first: usize,
+    limit: &'static OpenLimit,
+) -> Result<CachedPage, DecodeError> {
+    let total = file.metadata()?.len();
+    let mut buf = Vec::with_capacity(first);
+    (&mut file).take(first as u64).read_to_end(&mut buf)?;
+    let header = match header(&buf) {
+        Ok(header) => header,
+        // A long ETag can push the header past the first read.
+        Err(_) if (buf.len() as u64) < total => {
+            file.read_to_end(&mut buf)?;
+            header(&buf)?
+        }
+        Err(e) => return Err(e),
+    };
+    if header.total != total {
+        return Err(DecodeError(format!(
+            "the entry has {total} bytes, its header says {}",
+            header.total
+        )));
+    }
+    let have = buf.len() as u64;
+    if have < header.body_start {
+        (&mut file)
+            .take(header.body_start - have)
+            .read_to_end(&mut buf)?;
+    }
+    let index = parse_index(
+        section(&buf, header.index_start, header.body_start)?,
+        total - header.body_start,
+    )?;
+    let body = if buf.len() as u64 == total {
+        Body::Bytes(buf)
+    } else {
+        match OpenEntry::new(file, limit) {
+            Ok(open) => Body::File(open),
+            Err(mut file) => {
+                file.read_to_end(&mut buf)?;
+                if buf.len() as u64 != total {
+                    return Err(DecodeError(format!(
+                        "the entry has {} bytes, its header says {total}",
+                        buf.len()
+                    )));
+                }
+                Body::Bytes(buf)
+            }
+        }
+    };
+    Ok(assemble(name, header, index, body))
 }
 
 #[cfg(test)]
@@ -572,6 +800,7 @@ pub(crate) mod tests {
             requires_python: Some(VersionSpecifiers::from_str(">=3.8").unwrap()),
             yanked: None,
             kind,
+            metadata_file: None,
         }
     }
 
@@ -589,6 +818,7 @@ pub(crate) mod tests {
         v1.yanked = Some(Yanked {
             reason: Some("broken".to_owned()),
         });
+        v1.metadata_file = Some(MetadataFile { sha256: None });
         let mut sdist = file(
             "foo-1.0.tar.gz",
             "https://files.example/other-name.tar.gz",
@@ -604,6 +834,9 @@ pub(crate) mod tests {
             wheel,
         );
         v2.yanked = Some(Yanked { reason: None });
+        v2.metadata_file = Some(MetadataFile {
+            sha256: Some("cd".repeat(32)),
+        });
         let name = PackageName::from_str("foo").unwrap();
         CachedPage {
             fetched_at: 1000,
@@ -623,23 +856,34 @@ pub(crate) mod tests {
                 ]
                 .into(),
             },
-            hints: [
-                ("foo-1.0-py3-none-any.whl".to_owned(), None),
-                ("foo-2.0-py3-none-any.whl".to_owned(), Some("cd".repeat(32))),
-            ]
-            .into(),
         }
+    }
+
+    fn foo() -> PackageName {
+        PackageName::from_str("foo").unwrap()
     }
 
     #[test]
     fn round_trip() {
         let page = sample();
         let bytes = encode(&page);
-        let name = page.versions.name.clone();
-        assert_eq!(decode(bytes.clone(), &name, true).unwrap(), page);
-        let without = decode(bytes, &name, false).unwrap();
-        assert!(without.hints.is_empty());
-        assert_eq!(without.versions, page.versions);
+        let back = decode(bytes.clone(), &foo()).unwrap();
+        assert_eq!(back, page);
+        // Encoding a decoded page reads its files back: the same bytes.
+        assert_eq!(encode(&back), bytes);
+    }
+
+    #[test]
+    fn the_summary_is_read_without_the_files() {
+        let page = sample();
+        let back = decode(encode(&page), &foo()).unwrap();
+        for (version, files) in &back.versions.versions {
+            let original = &page.versions.versions[version];
+            assert_eq!(files.len(), original.len());
+            assert_eq!(files.yanked(), original.yanked());
+            assert_eq!(files.requires_python(), original.requires_python());
+            assert_eq!(files.any_usable(), original.any_usable());
+        }
     }
 
     #[test]
@@ -654,8 +898,7 @@ pub(crate) mod tests {
             }
             *files = VersionFiles::new(list);
         }
-        let name = page.versions.name.clone();
-        let back = decode(encode(&page), &name, false).unwrap();
+        let back = decode(encode(&page), &foo()).unwrap();
         let written: Vec<String> = back
             .versions
             .versions
@@ -665,41 +908,186 @@ pub(crate) mod tests {
             .collect();
         assert!(written.contains(&">=3.7.0".to_owned()), "{written:?}");
         assert!(written.contains(&">=3.7".to_owned()), "{written:?}");
+        let summaries: Vec<String> = back
+            .versions
+            .versions
+            .values()
+            .filter_map(|f| f.requires_python().map(ToString::to_string))
+            .collect();
+        assert_eq!(summaries, [">=3.7.0", ">=3.7"]);
     }
 
     #[test]
-    fn every_truncation_and_the_old_format_are_errors() {
-        let page = sample();
-        let bytes = encode(&page);
-        let name = page.versions.name.clone();
+    fn every_truncation_and_other_formats_are_errors() {
+        let bytes = encode(&sample());
         for len in 0..bytes.len() {
             assert!(
-                decode(bytes[..len].to_vec(), &name, true).is_err(),
+                decode(bytes[..len].to_vec(), &foo()).is_err(),
                 "prefix {len}"
             );
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(decode(longer, &name, true).is_err());
-        assert!(decode(b"{\"fetched_at\": 1, \"page\": {}}".to_vec(), &name, true).is_err());
+        assert!(decode(longer, &foo()).is_err());
+        let mut older = bytes;
+        older[..8].copy_from_slice(b"pinctlP2");
+        assert!(decode(older, &foo()).is_err());
+        assert!(decode(b"{\"fetched_at\": 1, \"page\": {}}".to_vec(), &foo()).is_err());
     }
 
     #[test]
     fn flipped_bytes_never_panic() {
-        let page = sample();
-        let bytes = encode(&page);
-        let name = page.versions.name.clone();
+        let bytes = encode(&sample());
         for i in 0..bytes.len() {
             for value in [0, 1, 2, 0x7f, 0xff] {
                 let mut corrupt = bytes.clone();
                 corrupt[i] = value;
-                // What decodes must also decode its files without panicking.
-                if let Ok(page) = decode(corrupt, &name, true) {
+                // What decodes must also decode its files (or leave them out) without
+                // panicking.
+                if let Ok(page) = decode(corrupt, &foo()) {
                     for files in page.versions.versions.values() {
-                        assert_eq!(files.files().len(), files.len());
+                        let n = files.files().len();
+                        assert!(n == files.len() || n == 0, "byte {i} = {value}");
                     }
                 }
             }
         }
+    }
+
+    /// A first read that takes the header and the index and stops before the files.
+    fn index_only(bytes: &[u8]) -> usize {
+        let body_start = header(bytes).unwrap().body_start;
+        assert!(body_start < bytes.len() as u64, "the sample has files");
+        usize::try_from(body_start).unwrap()
+    }
+
+    fn write_entry(dir: &std::path::Path, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.join("foo.bin");
+        fs_err::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn reading_a_file_in_pieces_gives_the_same_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = encode(&sample());
+        let path = write_entry(dir.path(), &bytes);
+        // First reads that end inside the header, inside the index, at its end, inside
+        // the body, and past the end.
+        let index_end = index_only(&bytes);
+        for first in [
+            0,
+            10,
+            30,
+            60,
+            200,
+            index_end,
+            bytes.len() - 1,
+            bytes.len(),
+            FIRST_READ,
+        ] {
+            let page = read_with(File::open(&path).unwrap(), &foo(), first, &OPEN).unwrap();
+            assert_eq!(page, sample(), "first read of {first} bytes");
+        }
+        let mut truncated = bytes.clone();
+        truncated.pop();
+        let path = write_entry(dir.path(), &truncated);
+        assert!(read_with(File::open(&path).unwrap(), &foo(), 10, &OPEN).is_err());
+    }
+
+    #[test]
+    fn files_come_from_the_entry_that_was_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = encode(&sample());
+        let path = write_entry(dir.path(), &bytes);
+        let page = read_with(
+            File::open(&path).unwrap(),
+            &foo(),
+            index_only(&bytes),
+            &OPEN,
+        )
+        .unwrap();
+        // Another process replaces the entry (rename into place) before the files are read.
+        let mut other = sample();
+        other
+            .versions
+            .versions
+            .remove(&Version::from_str("1.0").unwrap());
+        let tmp = dir.path().join("tmp");
+        fs_err::write(&tmp, encode(&other)).unwrap();
+        fs_err::rename(&tmp, &path).unwrap();
+        assert_eq!(page, sample());
+    }
+
+    #[test]
+    fn a_block_damaged_after_the_index_was_read_leaves_the_version_without_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = encode(&sample());
+        let path = write_entry(dir.path(), &bytes);
+        let page = read_with(
+            File::open(&path).unwrap(),
+            &foo(),
+            index_only(&bytes),
+            &OPEN,
+        )
+        .unwrap();
+        // Damaged in place: the URL tag of the first file of the first version.
+        let mut damaged = bytes.clone();
+        let filename = b"foo-1.0-py3-none-any.whl";
+        let at = damaged
+            .windows(filename.len())
+            .position(|w| w == filename)
+            .unwrap();
+        damaged[at + filename.len()] = 9;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &damaged))
+            .unwrap();
+        let v1 = &page.versions.versions[&Version::from_str("1.0").unwrap()];
+        assert!(v1.files().is_empty());
+        assert_eq!(v1.len(), 2, "the summary was read before the damage");
+        let v2 = &page.versions.versions[&Version::from_str("2.0").unwrap()];
+        assert_eq!(v2.files().len(), 1);
+    }
+
+    #[test]
+    fn past_the_open_limit_entries_are_read_whole() {
+        static LIMIT: OpenLimit = OpenLimit::new(2);
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = encode(&sample());
+        let paths: Vec<_> = (0..4)
+            .map(|i| {
+                let path = dir.path().join(format!("{i}.bin"));
+                fs_err::write(&path, &bytes).unwrap();
+                path
+            })
+            .collect();
+        let pages: Vec<_> = paths
+            .iter()
+            .map(|path| {
+                let first = index_only(&bytes);
+                read_with(File::open(path).unwrap(), &foo(), first, &LIMIT).unwrap()
+            })
+            .collect();
+        assert_eq!(LIMIT.open.load(Ordering::Acquire), 2);
+        // Emptied on disk: the two entries held open lose their files, the two read
+        // whole keep them.
+        for path in &paths {
+            fs_err::write(path, b"").unwrap();
+        }
+        for page in &pages[..2] {
+            assert!(
+                page.versions
+                    .versions
+                    .values()
+                    .all(|v| v.files().is_empty())
+            );
+        }
+        for page in &pages[2..] {
+            assert_eq!(*page, sample());
+        }
+        drop(pages);
+        assert_eq!(LIMIT.open.load(Ordering::Acquire), 0);
     }
 }

@@ -14,7 +14,7 @@ use url::Url;
 
 use super::auth::redact;
 use super::filename::{FilenameRejection, parse_filename};
-use super::{DistFile, PackageVersions, VersionFiles, Yanked};
+use super::{DistFile, MetadataFile, PackageVersions, VersionFiles, Yanked};
 
 /// The `Accept` header for project pages: JSON preferred, HTML accepted.
 pub const ACCEPT: &str = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
@@ -446,6 +446,9 @@ pub fn into_versions(name: &PackageName, page: SimplePage) -> PackageVersions {
                 reason: f.yanked_reason,
             }),
             kind: parsed.kind,
+            metadata_file: f.core_metadata.then_some(MetadataFile {
+                sha256: f.core_metadata_sha256,
+            }),
         });
     }
     PackageVersions {

@@ -12,7 +12,24 @@ use crate::project::{GroupName, Scope};
 
 /// A TOML string literal (toml_edit's encoding: escapes what must be escaped).
 pub(crate) fn quote(s: &str) -> String {
-    toml_edit::Value::from(s).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    push_quoted(&mut out, s);
+    out
+}
+
+/// Appends `s` as a TOML string literal. Names, versions, URLs and hashes need no
+/// escaping and are written as they are (a lock writes thousands of them); anything else
+/// takes toml_edit's encoding.
+fn push_quoted(out: &mut String, s: &str) {
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        let _ = write!(out, "{}", toml_edit::Value::from(s));
+    }
 }
 
 /// A TOML key: bare when it can be, quoted otherwise.
@@ -46,23 +63,25 @@ fn block_list(items: &[String]) -> String {
     out
 }
 
-fn file_table(file: &LockedFile) -> String {
-    let mut parts = vec![
-        format!("name = {}", quote(&file.name)),
-        format!("url = {}", quote(&file.url)),
-    ];
+/// Appends a file's inline table.
+fn push_file_table(out: &mut String, file: &LockedFile) {
+    out.push_str("{ name = ");
+    push_quoted(out, &file.name);
+    out.push_str(", url = ");
+    push_quoted(out, &file.url);
     if let Some(size) = file.size {
-        parts.push(format!("size = {size}"));
+        let _ = write!(out, ", size = {size}");
     }
     if let Some(time) = file
         .upload_time
         .as_deref()
         .and_then(|t| toml_edit::Datetime::from_str(t).ok())
     {
-        parts.push(format!("upload-time = {time}"));
+        let _ = write!(out, ", upload-time = {time}");
     }
-    parts.push(format!("hashes = {{ sha256 = {} }}", quote(&file.sha256)));
-    format!("{{ {} }}", parts.join(", "))
+    out.push_str(", hashes = { sha256 = ");
+    push_quoted(out, &file.sha256);
+    out.push_str(" } }");
 }
 
 /// `true`, or the marker's canonical text.
@@ -83,28 +102,32 @@ fn render_package(out: &mut String, package: &LockedPackage, tool: bool) {
         let _ = writeln!(out, "requires-python = {}", quote(&requires.to_string()));
     }
     if !package.dependencies.is_empty() {
-        let deps: Vec<String> = package
-            .dependencies
-            .iter()
-            .map(|d| {
-                format!(
-                    "{{ name = {}, version = {} }}",
-                    quote(d.name.as_ref()),
-                    quote(&d.version.to_string())
-                )
-            })
-            .collect();
-        let _ = writeln!(out, "dependencies = {}", block_list(&deps));
+        out.push_str("dependencies = [\n");
+        for d in &package.dependencies {
+            out.push_str("    { name = ");
+            push_quoted(out, d.name.as_ref());
+            out.push_str(", version = ");
+            push_quoted(out, &d.version.to_string());
+            out.push_str(" },\n");
+        }
+        out.push_str("]\n");
     }
     if let Some(index) = &package.index {
         let _ = writeln!(out, "index = {}", quote(index));
     }
     if let Some(sdist) = &package.sdist {
-        let _ = writeln!(out, "sdist = {}", file_table(sdist));
+        out.push_str("sdist = ");
+        push_file_table(out, sdist);
+        out.push('\n');
     }
     if !package.wheels.is_empty() {
-        let wheels: Vec<String> = package.wheels.iter().map(file_table).collect();
-        let _ = writeln!(out, "wheels = {}", block_list(&wheels));
+        out.push_str("wheels = [\n");
+        for wheel in &package.wheels {
+            out.push_str("    ");
+            push_file_table(out, wheel);
+            out.push_str(",\n");
+        }
+        out.push_str("]\n");
     }
     if !tool {
         out.push('\n');
@@ -152,7 +175,12 @@ impl Lock {
     }
 
     fn render(&self, tool_tables: bool) -> String {
-        let mut out = String::new();
+        let files: usize = self
+            .packages
+            .iter()
+            .map(|p| p.wheels.len() + usize::from(p.sdist.is_some()))
+            .sum();
+        let mut out = String::with_capacity(4096 + 512 * self.packages.len() + 400 * files);
         let _ = writeln!(out, "lock-version = {}", quote(super::LOCK_VERSION));
         if let Some(requires) = &self.requires_python {
             let _ = writeln!(out, "requires-python = {}", quote(&requires.to_string()));

@@ -57,6 +57,7 @@ fn release(index: &mut MemoryIndex, line: &str) {
         upload_time: None,
         requires_python: requires_python.clone(),
         yanked: yanked.map(|()| Yanked { reason }),
+        metadata_file: None,
         kind: FileKind::Wheel {
             python_tags: vec!["py3".into()],
             abi_tags: vec!["none".into()],

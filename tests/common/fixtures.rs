@@ -62,6 +62,7 @@ pub fn file(base: &str, filename: &str, sha256: Option<&str>, size: u64) -> Dist
         upload_time: Some("2024-11-14T12:00:00.123456Z".to_owned()),
         requires_python: None,
         yanked: None,
+        metadata_file: None,
         kind,
     }
 }

@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::{
-    HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, MetadataHint, Ordering, Request,
-    SIDECAR_GIVE_UP, hex, status_text, verify_sha256,
+    HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, Ordering, Request, SIDECAR_GIVE_UP, hex,
+    status_text, verify_sha256,
 };
 use crate::index::auth::redact;
 use crate::index::core_metadata::parse_metadata;
@@ -67,8 +67,8 @@ impl HttpIndex {
         &self,
         name: &PackageName,
         wheel: &DistFile,
-        hint: Option<&MetadataHint>,
     ) -> Result<Metadata, IndexError> {
+        let hint = wheel.metadata_file.as_ref();
         let wheel_url = Url::parse(&wheel.url).map_err(|e| {
             IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
         })?;
@@ -448,6 +448,7 @@ mod tests {
             upload_time: None,
             requires_python: None,
             yanked: None,
+            metadata_file: None,
             kind,
         };
         let wheel = |p: &str, a: &str, pl: &str| FileKind::Wheel {
