@@ -9,7 +9,7 @@ pyproject.toml:
 Runs alternate between the tools (pinctl, uv, pinctl, uv, ...) so both see the same
 network conditions. The medians and the ratio pinctl/uv go to BENCHMARKS.md.
 
-Usage: bench/lock_vs_uv.py [--runs N] [--pinctl PATH] [--uv PATH] [--out FILE] [PROJECT_DIR...]
+Usage: bench/lock_vs_uv.py [--runs N] [--warm-runs N] [--pinctl PATH] [--uv PATH] [--out FILE] [PROJECT_DIR...]
 uv comes from a scratch venv (scripts/test-env installs it); pinctl from target/release.
 """
 from __future__ import annotations
@@ -28,12 +28,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class LockFailed(Exception):
+    """A tool could not lock a project: the project is reported, not timed."""
+
+
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        sys.exit(f"`{' '.join(cmd)}` failed in {cwd} (exit {proc.returncode}):\n{proc.stderr}")
+        lines = [l for l in proc.stderr.splitlines() if l.strip()]
+        at = next((i for i, l in enumerate(lines) if l.startswith("error")), 0)
+        reason = " ".join(l.strip() for l in lines[at : at + 2])
+        raise LockFailed(f"`{Path(cmd[0]).name} lock` exits {proc.returncode}: {reason}")
     return elapsed
 
 
@@ -45,7 +52,8 @@ def fresh_copy(project: Path, scratch: Path, tag: str) -> Path:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3, help="runs per tool and mode (default 3)")
+    ap.add_argument("--runs", type=int, default=3, help="cold runs per tool (default 3)")
+    ap.add_argument("--warm-runs", type=int, default=15, help="warm runs per tool (default 15; they take milliseconds, and their medians need more samples to settle)")
     ap.add_argument("--pinctl", default=str(ROOT / "target" / "release" / "pinctl"))
     ap.add_argument("--uv", default=None, help="uv binary (default: the one in scripts/test-env's venv)")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
@@ -66,46 +74,55 @@ def main() -> None:
         "uv": lambda cache, offline: [uv, "lock", "--cache-dir", str(cache)] + (["--offline"] if offline else []),
     }
     rows = []
+    failures = []
     with tempfile.TemporaryDirectory(prefix="pinctl-bench-") as scratch_dir:
         scratch = Path(scratch_dir)
         for project in projects:
             times: dict[tuple[str, str], list[float]] = {}
             warm_caches = {}
-            for i in range(args.runs):
-                for tool, cmd in tools.items():
-                    cache = scratch / f"cache-{tool}-{project.name}-{i}"
-                    t = run(cmd(cache, False), fresh_copy(project, scratch, tool), env)
-                    times.setdefault((tool, "cold"), []).append(t)
-                    warm_caches[tool] = cache
-            for _ in range(args.runs):
-                for tool, cmd in tools.items():
-                    t = run(cmd(warm_caches[tool], True), fresh_copy(project, scratch, tool), env)
-                    times.setdefault((tool, "warm"), []).append(t)
+            try:
+                for i in range(args.runs):
+                    for tool, cmd in tools.items():
+                        cache = scratch / f"cache-{tool}-{project.name}-{i}"
+                        t = run(cmd(cache, False), fresh_copy(project, scratch, tool), env)
+                        times.setdefault((tool, "cold"), []).append(t)
+                        warm_caches[tool] = cache
+                for _ in range(args.warm_runs):
+                    for tool, cmd in tools.items():
+                        t = run(cmd(warm_caches[tool], True), fresh_copy(project, scratch, tool), env)
+                        times.setdefault((tool, "warm"), []).append(t)
+            except LockFailed as e:
+                failures.append((project.name, str(e)))
+                print(f"{project.name:12} not timed: {e}", file=sys.stderr)
+                continue
             for mode in ("cold", "warm"):
                 p = statistics.median(times[("pinctl", mode)])
                 u = statistics.median(times[("uv", mode)])
                 rows.append((project.name, mode, p, u, p / u))
-                print(f"{project.name:12} {mode}: pinctl {p:6.2f}s  uv {u:6.2f}s  ratio {p / u:5.2f}", file=sys.stderr)
+                print(f"{project.name:12} {mode}: pinctl {p * 1000:7.0f} ms  uv {u * 1000:7.0f} ms  ratio {p / u:5.2f}", file=sys.stderr)
 
     uv_version = subprocess.check_output([uv, "--version"], text=True).strip()
     pinctl_version = subprocess.check_output([pinctl, "--version"], text=True).strip()
     lines = [
         "# Benchmarks: `pinctl lock` against `uv lock`",
         "",
-        f"Generated by `bench/lock_vs_uv.py --runs {args.runs}` on {time.strftime('%Y-%m-%d')}, "
+        f"Generated by `bench/lock_vs_uv.py --runs {args.runs} --warm-runs {args.warm_runs}` on {time.strftime('%Y-%m-%d')}, "
         f"{platform.machine()}, {os.cpu_count()} cores; {pinctl_version}, {uv_version}.",
         "Cold: fresh caches for both tools. Warm: populated caches with `--offline`.",
-        f"Median of {args.runs} alternating runs per tool and mode; ratio = pinctl / uv (lower is better).",
+        f"Median of {args.runs} cold and {args.warm_runs} warm alternating runs per tool; ratio = pinctl / uv (lower is better).",
         "",
-        "| project | mode | pinctl (s) | uv (s) | ratio |",
+        "| project | mode | pinctl (ms) | uv (ms) | ratio |",
         "|---|---|---:|---:|---:|",
     ]
     for name, mode, p, u, r in rows:
-        lines.append(f"| {name} | {mode} | {p:.2f} | {u:.2f} | {r:.2f} |")
+        lines.append(f"| {name} | {mode} | {p * 1000:.0f} | {u * 1000:.0f} | {r:.2f} |")
     for mode in ("cold", "warm"):
         ratios = [r for _, m, _, _, r in rows if m == mode]
         if ratios:
             lines.append(f"| **all** | {mode} | | | **{statistics.median(ratios):.2f}** (median) |")
+    if failures:
+        lines += ["", "Not timed (a tool could not lock the project):", ""]
+        lines += [f"- {name}: {reason}" for name, reason in failures]
     Path(args.out).write_text("\n".join(lines) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
 
