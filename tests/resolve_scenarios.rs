@@ -763,6 +763,64 @@ fn conflict_explanations_read_as_english() {
     snapshot!("resolve_conflict_explanations", report);
 }
 
+#[test]
+fn conflict_explanations_name_the_group_or_extra() {
+    let mut index = IndexBuilder::default();
+    index
+        .simple("django", "4.1", &[])
+        .simple("django", "4.2", &[])
+        .simple("django", "5.1", &[])
+        .simple("drf", "3.15", &["django>=4.2"])
+        .simple("pytest", "8.0", &[]);
+    let scoped = |scopes: Vec<(Scope, Vec<&str>)>| ResolveInput {
+        project_name: None,
+        requires_python: None,
+        scopes: scopes
+            .into_iter()
+            .map(|(scope, reqs)| (scope, reqs.into_iter().map(parse_req).collect()))
+            .collect(),
+    };
+    let dev = || Scope::Group(GroupName::new("dev"));
+    let api = || Scope::Extra(ExtraName::from_str("api").unwrap());
+    let mut report = String::new();
+    for (title, input) in [
+        (
+            "production and dev ask for disjoint ranges",
+            scoped(vec![
+                (Scope::Production, vec!["django<5"]),
+                (dev(), vec!["django>=5.1", "pytest"]),
+            ]),
+        ),
+        (
+            "one scope lists a package twice",
+            scoped(vec![(Scope::Production, vec!["django<4", "django>=5"])]),
+        ),
+        (
+            "the dev group asks for what does not exist",
+            scoped(vec![
+                (Scope::Production, vec!["django"]),
+                (dev(), vec!["pytest>=99"]),
+            ]),
+        ),
+        (
+            "an extra pulls in what production excludes",
+            scoped(vec![
+                (Scope::Production, vec!["django<4.2"]),
+                (api(), vec!["drf"]),
+                (dev(), vec!["drf"]),
+            ]),
+        ),
+    ] {
+        let (text, hints) = explanation(&index, &input);
+        let _ = writeln!(report, "# {title}\n{text}");
+        for hint in hints {
+            let _ = writeln!(report, "hint: {hint}");
+        }
+        report.push('\n');
+    }
+    snapshot!("resolve_conflict_explanations_by_scope", report);
+}
+
 /// An index whose every request fails (or panics), to check errors reach the caller.
 struct BrokenIndex {
     panic: bool,

@@ -219,10 +219,17 @@ pub(crate) fn resolve_blocking(
                 let not_found = provider.not_found.borrow();
                 let skipped = provider.skipped.borrow();
                 let releases = releases_of(&tree, &fetcher);
+                let root: Vec<_> = policy
+                    .root
+                    .iter()
+                    .filter(|(_, r)| markers::overlaps(&r.marker, &fork))
+                    .map(|(scope, r)| (scope.clone(), r))
+                    .collect();
                 let formatter = report::Formatter {
                     not_found: &not_found,
                     releases: &releases,
                     skipped: &skipped,
+                    root: &root,
                 };
                 let mut explanation = report::explain(&tree, &formatter);
                 if fork != base {
@@ -232,13 +239,7 @@ pub(crate) fn resolve_blocking(
                         explanation = format!("For environments where `{text}`:\n{explanation}");
                     }
                 }
-                let hints = report::hints(
-                    &tree,
-                    &skipped,
-                    &not_found,
-                    &releases,
-                    input.requires_python.as_ref(),
-                );
+                let hints = report::hints(&tree, &formatter, input.requires_python.as_ref());
                 return Err(ResolveError::NoSolution { explanation, hints });
             }
             Err(

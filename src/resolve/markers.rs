@@ -246,6 +246,10 @@ pub(crate) fn range_to_pep440(range: &Range) -> String {
             (Bound::Excluded(x), Bound::Included(y)) if exact_upper(x).as_ref() == Some(y) => {
                 excluded.push(format!("!={x}"));
             }
+            // The hole left by a single version taken out (`<x or >x`).
+            (Bound::Excluded(x), Bound::Excluded(y)) if x == y => {
+                excluded.push(format!("!={x}"));
+            }
             _ => {
                 excluded.clear();
                 break;
@@ -360,6 +364,13 @@ mod tests {
             range_to_pep440(&specifiers_range(Some(&specs("!=1.5")))),
             "!=1.5"
         );
+        // Single versions the solver took out of a range (`Range::singleton`).
+        let holes = specifiers_range(Some(&specs(">=3.16")))
+            .intersection(&Range::singleton(v("3.18.0")).complement())
+            .intersection(&Range::singleton(v("3.18.1")).complement());
+        assert_eq!(range_to_pep440(&holes), ">=3.16,!=3.18.0,!=3.18.1");
+        let gap = Range::strictly_lower_than(v("1")).union(&Range::strictly_higher_than(v("2")));
+        assert_eq!(range_to_pep440(&gap), "<1 or >2");
     }
 
     #[test]

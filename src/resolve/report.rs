@@ -13,13 +13,14 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use pep440_rs::{Operator, Version, VersionSpecifier, VersionSpecifiers};
-use pep508_rs::PackageName;
+use pep508_rs::{PackageName, Requirement};
 use pubgrub::{
     DefaultStringReporter, DerivationTree, Derived, External, Map, ReportFormatter, Reporter, Term,
 };
 
 use super::markers::{Range, range_to_pep440, specifier_range, specifiers_range};
 use super::provider::{Pkg, Skip};
+use crate::project::Scope;
 
 /// Every release the index lists for a package, with whether it was yanked.
 pub(crate) type Releases = HashMap<PackageName, BTreeMap<Version, bool>>;
@@ -31,6 +32,35 @@ pub(crate) struct Formatter<'a> {
     pub(crate) releases: &'a Releases,
     /// Why versions were passed over.
     pub(crate) skipped: &'a BTreeMap<PackageName, BTreeMap<Version, Skip>>,
+    /// The project's requirements (in the environments being solved), with where each
+    /// is declared.
+    pub(crate) root: &'a [(Scope, &'a Requirement)],
+}
+
+/// Whether `requirement` asks for `pkg` (for `a[x]`: names `a` with extra `x`).
+fn asks_for(requirement: &Requirement, pkg: &Pkg) -> bool {
+    match pkg {
+        Pkg::Root => false,
+        Pkg::Base(name) => requirement.name == *name,
+        Pkg::Extra(name, extra) => requirement.name == *name && requirement.extras.contains(extra),
+    }
+}
+
+/// `the dev group`, `the api extra`, `production`.
+fn scope_words(scope: &Scope) -> String {
+    match scope {
+        Scope::Production => "production".to_string(),
+        Scope::Group(g) => format!("the {g} group"),
+        Scope::Extra(e) => format!("the {e} extra"),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
 }
 
 /// Why a range of a package has no version the resolver could use.
@@ -69,6 +99,50 @@ fn subject(pkg: &Pkg, range: &Range) -> String {
 }
 
 impl Formatter<'_> {
+    /// Who in the project asks for `pkg`: `your project` (production), `your project's
+    /// dev group`, `your project's api extra`, or `your project (production and the dev
+    /// group)` when several do.
+    fn asker(&self, pkg: &Pkg) -> String {
+        let scopes: BTreeSet<&Scope> = self
+            .root
+            .iter()
+            .filter(|(_, r)| asks_for(r, pkg))
+            .map(|(scope, _)| scope)
+            .collect();
+        match scopes.iter().collect::<Vec<_>>().as_slice() {
+            [] | [Scope::Production] => "your project".to_string(),
+            [Scope::Group(g)] => format!("your project's {g} group"),
+            [Scope::Extra(e)] => format!("your project's {e} extra"),
+            several => {
+                let words: Vec<String> = several.iter().map(|s| scope_words(s)).collect();
+                format!("your project ({})", and_list(&words))
+            }
+        }
+    }
+
+    /// The project's own requirements on `pkg` when together they allow no version:
+    /// "Your project asks for versions of django that cannot all hold: ...".
+    fn conflicting_requirements(
+        &self,
+        tree: &DerivationTree<Pkg, Range, String>,
+    ) -> Option<String> {
+        let pkg = root_dependency_on_nothing(tree)?;
+        let asking: Vec<String> = self
+            .root
+            .iter()
+            .filter(|(_, r)| asks_for(r, pkg))
+            .map(|(scope, r)| format!("`{r}` ({})", scope_words(scope)))
+            .collect();
+        if asking.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "Your project asks for versions of {} that cannot all hold: {}; no version is in all of these ranges.",
+            base(pkg),
+            and_list(&asking)
+        ))
+    }
+
     fn emptiness(&self, pkg: &Pkg, range: &Range) -> Emptiness {
         let Some(name) = pkg.name() else {
             return Emptiness::Unusable(None);
@@ -144,7 +218,7 @@ impl Formatter<'_> {
             }
         };
         let head = match p {
-            Pkg::Root => format!("your project depends on {}", pkg_range(d, dr)),
+            Pkg::Root => format!("{} depends on {}", self.asker(d), pkg_range(d, dr)),
             _ => format!("{} depends on {}", subject(p, r), pkg_range(d, dr)),
         };
         Some(format!("{head}{but} {tail}"))
@@ -219,7 +293,7 @@ impl ReportFormatter<Pkg, Range, String> for Formatter<'_> {
                     return format!("{name} with extra {extra} needs the same version of {name}");
                 }
                 match p {
-                    Pkg::Root => format!("your project depends on {}", pkg_range(d, dr)),
+                    Pkg::Root => format!("{} depends on {}", self.asker(d), pkg_range(d, dr)),
                     _ => format!("{} depends on {}", subject(p, r), pkg_range(d, dr)),
                 }
             }
@@ -399,6 +473,9 @@ pub(crate) fn explain(
     tree: &DerivationTree<Pkg, Range, String>,
     formatter: &Formatter<'_>,
 ) -> String {
+    if let Some(text) = formatter.conflicting_requirements(tree) {
+        return text;
+    }
     let tree = collapse(tree);
     // The most common failure, said once: the project asks for a range with nothing usable.
     if let DerivationTree::Derived(derived) = &tree
@@ -407,9 +484,9 @@ pub(crate) fn explain(
         && let Some(both) = formatter
             .depends_on_nothing(e1, e2, true)
             .or_else(|| formatter.depends_on_nothing(e2, e1, true))
-        && both.starts_with("your project ")
+        && let Some(rest) = both.strip_prefix("your project")
     {
-        return format!("Your project {}.", &both["your project ".len()..]);
+        return format!("Your project{rest}.");
     }
     DefaultStringReporter::report_with_formatter(&tree, formatter)
 }
@@ -450,6 +527,20 @@ fn collapse(tree: &DerivationTree<Pkg, Range, String>) -> DerivationTree<Pkg, Ra
     DerivationTree::Derived(out)
 }
 
+/// A package the project itself asks for with requirements no version meets together.
+fn root_dependency_on_nothing(tree: &DerivationTree<Pkg, Range, String>) -> Option<&Pkg> {
+    match tree {
+        DerivationTree::External(External::FromDependencyOf(Pkg::Root, _, dep, range))
+            if *range == Range::empty() =>
+        {
+            Some(dep)
+        }
+        DerivationTree::External(_) => None,
+        DerivationTree::Derived(derived) => root_dependency_on_nothing(&derived.cause1)
+            .or_else(|| root_dependency_on_nothing(&derived.cause2)),
+    }
+}
+
 /// Every `NoVersions` leaf of a tree: the ranges that came up empty.
 pub(crate) fn empty_ranges(tree: &DerivationTree<Pkg, Range, String>, out: &mut Vec<(Pkg, Range)>) {
     match tree {
@@ -482,14 +573,35 @@ fn required_ranges(tree: &DerivationTree<Pkg, Range, String>, pkg: &Pkg, out: &m
 /// missing packages that explain why a range came up empty.
 pub(crate) fn hints(
     tree: &DerivationTree<Pkg, Range, String>,
-    skipped: &BTreeMap<PackageName, BTreeMap<Version, Skip>>,
-    not_found: &HashSet<PackageName>,
-    releases: &Releases,
+    formatter: &Formatter<'_>,
     requires_python: Option<&VersionSpecifiers>,
 ) -> Vec<String> {
+    let Formatter {
+        not_found,
+        releases,
+        skipped,
+        root,
+    } = formatter;
+    let mut hints = BTreeSet::new();
+    if let Some(pkg) = root_dependency_on_nothing(tree) {
+        let scopes: BTreeSet<&Scope> = root
+            .iter()
+            .filter(|(_, r)| asks_for(r, pkg))
+            .map(|(scope, _)| scope)
+            .collect();
+        let name = base(pkg);
+        if scopes.len() > 1 {
+            hints.insert(format!(
+                "production, every dependency group and every extra are locked together and share one version of each package: change the requirements on {name} so that their ranges overlap"
+            ));
+        } else {
+            hints.insert(format!(
+                "keep one requirement on {name}, with the range you mean"
+            ));
+        }
+    }
     let mut ranges = Vec::new();
     empty_ranges(tree, &mut ranges);
-    let mut hints = BTreeSet::new();
     for (pkg, range) in ranges {
         let Some(name) = pkg.name() else { continue };
         if not_found.contains(name) {
