@@ -697,6 +697,37 @@ fn missing_package_is_named() {
 }
 
 #[test]
+fn missing_package_gets_a_suggestion() {
+    let mut index = IndexBuilder::default();
+    index
+        .simple("django", "5.1", &[])
+        .simple("celery", "5.4", &["kombu"])
+        .simple("kombu", "5.4", &[]);
+    // A typo of a package the index is known to have.
+    let (_, hints) = explanation(&index, &input(&["djnago"], None));
+    assert_eq!(
+        hints,
+        ["`djnago` does not exist on the package index; did you mean `django`?"]
+    );
+    // A typo in a dependency's metadata.
+    index.simple("app", "1.0", &["celery", "kombo"]);
+    let (text, hints) = explanation(&index, &input(&["app"], None));
+    assert!(text.contains("kombo"), "{text}");
+    assert_eq!(
+        hints,
+        ["`kombo` does not exist on the package index; did you mean `kombu`?"]
+    );
+    // A module name instead of its distribution's.
+    let (_, hints) = explanation(&index, &input(&["cv2"], None));
+    assert_eq!(
+        hints,
+        [
+            "`cv2` is not on the package index; it is the name of a module, and the package that provides it is `opencv-python`"
+        ]
+    );
+}
+
+#[test]
 fn conflict_explanations_read_as_english() {
     let mut index = IndexBuilder::default();
     index

@@ -8,6 +8,7 @@
 //! mix. Wheels and sdists are not cached.
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -89,6 +90,21 @@ impl DiskCache {
             .join(PAGES_DIR)
             .join(&self.index)
             .join(format!("{name}.bin"))
+    }
+
+    /// The names of the projects whose pages are cached for this index.
+    pub fn page_names(&self) -> Vec<PackageName> {
+        let dir = self.root.join(PAGES_DIR).join(&self.index);
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name();
+                let stem = name.to_str()?.strip_suffix(".bin")?;
+                PackageName::from_str(stem).ok()
+            })
+            .collect()
     }
 
     /// Where the metadata of `name` `version` is cached.
@@ -254,6 +270,9 @@ mod tests {
         cache.write_page(&page());
         let other = DiskCache::new(dir.path().to_path_buf(), "https://other.example/simple/");
         assert!(other.read_page(&foo).is_none());
+        // The cached names, for "did you mean", are this index's only.
+        assert_eq!(cache.page_names(), std::slice::from_ref(&foo));
+        assert!(other.page_names().is_empty());
         assert!(dir_size(dir.path()) > 0);
     }
 

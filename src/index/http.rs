@@ -656,6 +656,10 @@ impl PackageIndex for HttpIndex {
                 .cloned()
         })
     }
+
+    fn known_names(&self) -> Vec<PackageName> {
+        self.inner.cache.page_names()
+    }
 }
 
 /// Runs CPU or disk work on the blocking pool.

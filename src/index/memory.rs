@@ -49,6 +49,10 @@ impl PackageIndex for MemoryIndex {
         Box::pin(async move { result })
     }
 
+    fn known_names(&self) -> Vec<PackageName> {
+        self.packages.keys().cloned().collect()
+    }
+
     fn metadata<'a>(
         &'a self,
         name: &'a PackageName,

@@ -301,4 +301,10 @@ pub trait PackageIndex: Send + Sync {
         name: &'a PackageName,
         version: &'a Version,
     ) -> BoxFuture<'a, Result<Arc<Metadata>, IndexError>>;
+
+    /// Names the index is known to have without asking it (cached pages, the packages of
+    /// an in-memory index): what "did you mean" picks from when a name is not found.
+    fn known_names(&self) -> Vec<PackageName> {
+        Vec::new()
+    }
 }

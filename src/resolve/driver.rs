@@ -225,11 +225,17 @@ pub(crate) fn resolve_blocking(
                     .filter(|(_, r)| markers::overlaps(&r.marker, &fork))
                     .map(|(scope, r)| (scope.clone(), r))
                     .collect();
+                let known = if not_found.is_empty() {
+                    Vec::new()
+                } else {
+                    fetcher.known_names()
+                };
                 let formatter = report::Formatter {
                     not_found: &not_found,
                     releases: &releases,
                     skipped: &skipped,
                     root: &root,
+                    known: &known,
                 };
                 let mut explanation = report::explain(&tree, &formatter);
                 if fork != base {

@@ -74,6 +74,21 @@ impl Fetcher {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Names known to exist: the packages fetched so far and the index's own list.
+    pub(crate) fn known_names(&self) -> Vec<PackageName> {
+        let mut names = self.index.known_names();
+        names.extend(
+            self.lock()
+                .versions
+                .iter()
+                .filter(|(_, slot)| matches!(slot, Slot::Ready(Ok(_))))
+                .map(|(name, _)| name.clone()),
+        );
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Starts fetching the version list of `name` unless it is known or in flight.
     pub(crate) fn request_versions(self: &Arc<Self>, name: &PackageName) {
         {

@@ -12,6 +12,7 @@ mod graph;
 mod markers;
 mod provider;
 mod report;
+mod suggest;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -20,6 +20,7 @@ use pubgrub::{
 
 use super::markers::{Range, range_to_pep440, specifier_range, specifiers_range};
 use super::provider::{Pkg, Skip};
+use super::suggest::{self, Suggestion};
 use crate::project::Scope;
 
 /// Every release the index lists for a package, with whether it was yanked.
@@ -35,6 +36,8 @@ pub(crate) struct Formatter<'a> {
     /// The project's requirements (in the environments being solved), with where each
     /// is declared.
     pub(crate) root: &'a [(Scope, &'a Requirement)],
+    /// Package names known to exist, for "did you mean".
+    pub(crate) known: &'a [PackageName],
 }
 
 /// Whether `requirement` asks for `pkg` (for `a[x]`: names `a` with extra `x`).
@@ -581,6 +584,7 @@ pub(crate) fn hints(
         releases,
         skipped,
         root,
+        known,
     } = formatter;
     let mut hints = BTreeSet::new();
     if let Some(pkg) = root_dependency_on_nothing(tree) {
@@ -605,9 +609,19 @@ pub(crate) fn hints(
     for (pkg, range) in ranges {
         let Some(name) = pkg.name() else { continue };
         if not_found.contains(name) {
-            hints.insert(format!(
-                "`{name}` does not exist on the package index; check the spelling"
-            ));
+            let candidates = known
+                .iter()
+                .chain(root.iter().map(|(_, r)| &r.name))
+                .filter(|n| !not_found.contains(*n));
+            hints.insert(match suggest::did_you_mean(name, candidates) {
+                Some(Suggestion::Module(dist)) => format!(
+                    "`{name}` is not on the package index; it is the name of a module, and the package that provides it is `{dist}`"
+                ),
+                Some(Suggestion::Typo(other)) => format!(
+                    "`{name}` does not exist on the package index; did you mean `{other}`?"
+                ),
+                None => format!("`{name}` does not exist on the package index; check the spelling"),
+            });
             continue;
         }
         // A leaf can be what is left of a range after the solver tried its versions;
