@@ -7,18 +7,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pep440_rs::Version;
 use pep508_rs::PackageName;
 
 use crate::printer::Printer;
 use crate::reporter::Reporter;
 
-/// Counts resolved packages and requests in flight on one spinner line.
+/// Counts the packages looked at and the HTTP requests (done, in flight) on one
+/// spinner line.
 #[derive(Debug)]
 pub struct ProgressReporter {
     bar: ProgressBar,
     verb: &'static str,
-    resolved: AtomicUsize,
+    packages: AtomicUsize,
     in_flight: AtomicUsize,
     requests: AtomicUsize,
 }
@@ -40,7 +40,7 @@ impl ProgressReporter {
         Self {
             bar,
             verb,
-            resolved: AtomicUsize::new(0),
+            packages: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
             requests: AtomicUsize::new(0),
         }
@@ -55,19 +55,16 @@ impl ProgressReporter {
         if self.bar.is_hidden() {
             return;
         }
-        // The resolver settles versions only at the end of a solve, so the request
-        // counters are what moves while it works.
+        // The resolver settles versions only at the end of a solve, so the packages it
+        // has looked at and the request counters are what moves while it works.
         let in_flight = self.in_flight.load(Ordering::Relaxed);
         let done = self
             .requests
             .load(Ordering::Relaxed)
             .saturating_sub(in_flight);
-        let resolved = self.resolved.load(Ordering::Relaxed);
-        let mut message = format!("{}: {done} requests done, {in_flight} in flight", self.verb);
-        if resolved > 0 {
-            let _ = write!(message, ", {resolved} packages resolved");
-        }
-        self.bar.set_message(message);
+        let packages = self.packages.load(Ordering::Relaxed);
+        self.bar
+            .set_message(message(self.verb, packages, done, in_flight));
     }
 
     /// Removes the spinner from the terminal.
@@ -98,8 +95,40 @@ impl Reporter for ProgressReporter {
         self.redraw();
     }
 
-    fn on_package_resolved(&self, _name: &PackageName, _version: &Version) {
-        self.resolved.fetch_add(1, Ordering::Relaxed);
+    fn on_package_discovered(&self, _name: &PackageName) {
+        self.packages.fetch_add(1, Ordering::Relaxed);
         self.redraw();
+    }
+}
+
+/// `Resolving: 12 packages, 30 requests done, 5 in flight`.
+fn message(verb: &str, packages: usize, done: usize, in_flight: usize) -> String {
+    let mut message = format!("{verb}: ");
+    if packages > 0 {
+        let noun = if packages == 1 { "package" } else { "packages" };
+        let _ = write!(message, "{packages} {noun}, ");
+    }
+    let _ = write!(message, "{done} requests done, {in_flight} in flight");
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_messages() {
+        assert_eq!(
+            message("Checking", 0, 3, 1),
+            "Checking: 3 requests done, 1 in flight"
+        );
+        assert_eq!(
+            message("Resolving", 1, 0, 1),
+            "Resolving: 1 package, 0 requests done, 1 in flight"
+        );
+        assert_eq!(
+            message("Resolving", 57, 120, 12),
+            "Resolving: 57 packages, 120 requests done, 12 in flight"
+        );
     }
 }

@@ -10,6 +10,8 @@ pub trait Reporter: Send + Sync {
     fn on_request_start(&self, _what: &str) {}
     /// An HTTP request finished (successfully or not).
     fn on_request_done(&self, _what: &str) {}
+    /// The resolver asked for the version list of a package (once per package).
+    fn on_package_discovered(&self, _name: &PackageName) {}
     /// The resolver settled on a version of a package.
     fn on_package_resolved(&self, _name: &PackageName, _version: &Version) {}
 }

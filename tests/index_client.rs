@@ -814,6 +814,23 @@ async fn every_request_is_reported() {
 }
 
 #[tokio::test]
+async fn a_request_given_up_is_no_longer_in_flight() {
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::Delay(Duration::from_secs(5)));
+    let cache = tempfile::tempdir().unwrap();
+    let reporter = Arc::new(Counting::default());
+    let client = HttpIndex::new(settings(&index, cache.path()), reporter.clone()).unwrap();
+    let given_up =
+        tokio::time::timeout(Duration::from_millis(200), client.versions(&name("a"))).await;
+    assert!(given_up.is_err(), "the page answers after 5 s");
+    assert_eq!(
+        reporter.started.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+    assert_eq!(reporter.done.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn new_uploads_appear_after_refresh_or_revalidation() {
     let index = TestIndex::builder()
         .package("a", "1.0", PackageSpec::new())

@@ -312,11 +312,11 @@ impl HttpIndex {
                     .acquire()
                     .await
                     .map_err(|e| IndexError::Other(format!("request pool closed: {e}")))?;
-                inner.reporter.on_request_start(req.what);
                 inner.requests.fetch_add(1, Ordering::Relaxed);
-                let outcome = self.attempt(req).await;
-                inner.reporter.on_request_done(req.what);
-                outcome
+                // Done when dropped: a request given up half-way (the loser of a race
+                // between a metadata file and a range read) is no longer in flight.
+                let _in_flight = InFlight::start(inner.reporter.as_ref(), req.what);
+                self.attempt(req).await
             };
             let (reason, retry_after) = match outcome {
                 Ok(f) if is_retryable_status(f.status) => {
@@ -659,6 +659,25 @@ impl PackageIndex for HttpIndex {
 
     fn known_names(&self) -> Vec<PackageName> {
         self.inner.cache.page_names()
+    }
+}
+
+/// A request reported to the [`Reporter`] as started, and as done when dropped.
+struct InFlight<'a> {
+    reporter: &'a dyn Reporter,
+    what: &'a str,
+}
+
+impl<'a> InFlight<'a> {
+    fn start(reporter: &'a dyn Reporter, what: &'a str) -> Self {
+        reporter.on_request_start(what);
+        Self { reporter, what }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.reporter.on_request_done(self.what);
     }
 }
 

@@ -105,13 +105,10 @@ impl Fetcher {
             state.versions.insert(failed, Slot::Ready(Err(error)));
         };
         self.spawn_guarded(fail, async move {
+            this.reporter.on_package_discovered(&name);
             let answer = {
                 let _permit = this.limit.acquire().await;
-                let label = name.to_string();
-                this.reporter.on_request_start(&label);
-                let answer = this.index.versions(&name).await;
-                this.reporter.on_request_done(&label);
-                answer
+                this.index.versions(&name).await
             };
             let answer = answer.map_err(Arc::new);
             // Publish the list and read the ranges under one lock, so a range recorded
@@ -198,11 +195,7 @@ impl Fetcher {
         self.spawn_guarded(fail, async move {
             let answer = {
                 let _permit = this.limit.acquire().await;
-                let label = format!("{} {}", key.0, key.1);
-                this.reporter.on_request_start(&label);
-                let answer = this.index.metadata(&key.0, &key.1).await;
-                this.reporter.on_request_done(&label);
-                answer
+                this.index.metadata(&key.0, &key.1).await
             };
             let answer = answer.map_err(Arc::new);
             if let Ok(metadata) = &answer {
