@@ -29,8 +29,8 @@ fn cache_dir_follows_the_flag_then_the_environment() {
 fn cache_clean_says_what_it_removed() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("c");
-    fs_err::create_dir_all(cache.join("metadata-v1/x/a")).unwrap();
-    fs_err::write(cache.join("metadata-v1/x/a/1.0.json"), vec![b' '; 2048]).unwrap();
+    fs_err::create_dir_all(cache.join("metadata-v2/x/a")).unwrap();
+    fs_err::write(cache.join("metadata-v2/x/a/1.0.json"), vec![b' '; 2048]).unwrap();
     let out = pinctl()
         .args(["cache", "clean", "--cache-dir"])
         .arg(&cache)

@@ -217,7 +217,7 @@ async fn metadata_from_the_pep658_sidecar() {
         index.request_log()
     );
     assert_eq!(index.requests(SDIST), 0);
-    assert_eq!(cache_files(cache.path(), "metadata-v1"), 1);
+    assert_eq!(cache_files(cache.path(), "metadata-v2"), 1);
     assert_cache_clean(cache.path());
 }
 
@@ -326,7 +326,7 @@ async fn sidecar_with_a_wrong_hash_is_refused() {
         err.contains(&index.file_url("a-1.0-py3-none-any.whl.metadata")),
         "{err}"
     );
-    assert_eq!(cache_files(cache.path(), "metadata-v1"), 0);
+    assert_eq!(cache_files(cache.path(), "metadata-v2"), 0);
 }
 
 #[tokio::test]
@@ -497,7 +497,7 @@ async fn truncated_bodies_are_retried_then_reported() {
         "{err}"
     );
     assert_eq!(index.requests(SIDECAR), 3);
-    assert_eq!(cache_files(cache.path(), "metadata-v1"), 0);
+    assert_eq!(cache_files(cache.path(), "metadata-v2"), 0);
     assert_cache_clean(cache.path());
 }
 
@@ -668,7 +668,7 @@ async fn corrupt_cache_entries_are_discarded_and_refetched() {
         .unwrap();
     // Corrupt every entry: one truncated, one that parses as JSON but not as an entry.
     let mut corrupted = 0;
-    for sub in ["simple-v3", "metadata-v1"] {
+    for sub in ["simple-v3", "metadata-v2"] {
         for entry in walkdir(&cache.path().join(sub)) {
             let junk: &[u8] = if corrupted == 0 {
                 b"{\"fetched_at\": 1, \"pa"

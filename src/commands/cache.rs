@@ -1,8 +1,8 @@
 //! `pinctl cache dir` and `pinctl cache clean`: show or clear the index cache.
 //!
-//! `clean` removes only the entries pinctl writes (`simple-v3/`, `metadata-v1/`, and the
-//! older `simple-v1/` and `simple-v2/`), then the directory itself if that left it empty, so a mistyped
-//! `--cache-dir` cannot wipe an unrelated directory.
+//! `clean` removes only the entries pinctl writes (`simple-v3/`, `metadata-v2/`, and the
+//! older `simple-v1/`, `simple-v2/` and `metadata-v1/`), then the directory itself if
+//! that left it empty, so a mistyped `--cache-dir` cannot wipe an unrelated directory.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,13 @@ use crate::index::cache::dir_size;
 use crate::printer::Printer;
 
 /// The directories pinctl creates inside the cache dir.
-const ENTRIES: &[&str] = &["simple-v1", "simple-v2", "simple-v3", "metadata-v1"];
+const ENTRIES: &[&str] = &[
+    "simple-v1",
+    "simple-v2",
+    "simple-v3",
+    "metadata-v1",
+    "metadata-v2",
+];
 
 /// The cache directory `args` select (flag or `PINCTL_CACHE_DIR`, else the default).
 pub fn cache_dir(args: &CacheArgs) -> PathBuf {
@@ -116,12 +122,14 @@ mod tests {
         fs_err::create_dir_all(cache.join("simple-v3/abc")).unwrap();
         fs_err::write(cache.join("simple-v3/abc/django.bin"), b"pinctl").unwrap();
         fs_err::create_dir_all(cache.join("metadata-v1")).unwrap();
+        fs_err::create_dir_all(cache.join("metadata-v2/abc/django")).unwrap();
+        fs_err::write(cache.join("metadata-v2/abc/django/5.0.json"), b"{}").unwrap();
         let removed = clean(&cache).unwrap();
         assert_eq!(
             removed,
             Cleaned {
                 existed: true,
-                bytes: 11
+                bytes: 13
             }
         );
         assert!(!cache.exists());

@@ -3,7 +3,8 @@
 //! Layout under the cache dir: `simple-v3/<index>/<name>.bin` (parsed project pages
 //! with their freshness data, in the binary form of [`super::page_codec`]; `simple-v1/`
 //! and `simple-v2/` held older forms and are no longer read) and
-//! `metadata-v1/<index>/<name>/<version>.json` (parsed core metadata, kept forever).
+//! `metadata-v2/<index>/<name>/<version>.json` (parsed core metadata, kept forever;
+//! `metadata-v1/` may hold metadata cut short at a blank License line and is not read).
 //! `<index>` is a short hash of the index URL without credentials, so two indexes never
 //! mix. Wheels and sdists are not cached.
 
@@ -19,6 +20,9 @@ use pep508_rs::PackageName;
 
 use super::core_metadata::CachedMetadata;
 use super::page_codec;
+
+/// The directory (under the cache root) of cached core metadata.
+pub const METADATA_DIR: &str = "metadata-v2";
 
 /// The directory (under the cache root) of cached project pages.
 pub const PAGES_DIR: &str = "simple-v3";
@@ -110,7 +114,7 @@ impl DiskCache {
     /// Where the metadata of `name` `version` is cached.
     pub fn metadata_path(&self, name: &str, version: &str) -> PathBuf {
         self.root
-            .join("metadata-v1")
+            .join(METADATA_DIR)
             .join(&self.index)
             .join(name)
             .join(format!("{version}.json"))

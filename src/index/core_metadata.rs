@@ -20,11 +20,14 @@ pub struct Headers {
 }
 
 impl Headers {
-    /// Parses the header block (everything before the first empty line).
+    /// Parses the header block (everything before the first empty line; a line of only
+    /// spaces or tabs is a continuation line, as in Python's `email` parser).
     pub fn parse(text: &str) -> Self {
         let mut fields: Vec<(String, String)> = Vec::new();
         for line in text.lines() {
-            if line.trim().is_empty() {
+            // Only an empty line ends the headers: a line of blanks continues the header
+            // before it (the blank lines of a License text indented under its header).
+            if line.is_empty() {
                 break;
             }
             if line.starts_with([' ', '\t']) {
@@ -321,6 +324,26 @@ Requires-Dist: not-a-header-this-is-the-body\n";
             .unwrap();
         let reqs: Vec<String> = m.requires_dist.iter().map(ToString::to_string).collect();
         assert_eq!(reqs, vec!["b".to_string()]);
+    }
+
+    #[test]
+    fn blank_continuation_lines_do_not_end_the_headers() {
+        // matplotlib 3.9.4's METADATA: a License text whose blank lines are indented.
+        let text = "Metadata-Version: 2.1\nName: matplotlib\nVersion: 3.9.4\n\
+                    License: License agreement\n         ====\n         \n\
+                    \t\n         1. This LICENSE AGREEMENT\n\
+                    Requires-Dist: contourpy>=1.0.1\nRequires-Dist: numpy>=1.23\n\
+                    Requires-Python: >=3.9\n\nThe description: body, not headers\n";
+        let m = parse_metadata(text).unwrap();
+        let deps: Vec<String> = m.requires_dist.iter().map(ToString::to_string).collect();
+        assert_eq!(deps, ["contourpy>=1.0.1", "numpy>=1.23"]);
+        assert_eq!(m.requires_python.unwrap().to_string(), ">=3.9");
+        let h = Headers::parse(text);
+        assert_eq!(
+            h.get("license"),
+            Some("License agreement\n====\n\n\n1. This LICENSE AGREEMENT")
+        );
+        assert_eq!(h.get("the description"), None);
     }
 
     #[test]
