@@ -462,6 +462,91 @@ fn requires_python_fork_gives_newest_per_python() {
 }
 
 #[test]
+fn wheels_only_versions_are_no_candidate_below_their_wheels() {
+    // onnxruntime: 1.32.0 requires >=3.11; 1.24.3 says >=3.10 but has no sdist and
+    // wheels from cp311 up; 1.23.2 has cp310 wheels.
+    let mut index = IndexBuilder::default();
+    for (version, rp, tags) in [
+        (
+            "1.23.2",
+            ">=3.10",
+            vec!["cp310-cp310-manylinux_2_17_x86_64", "cp311-cp311-win_amd64"],
+        ),
+        (
+            "1.24.3",
+            ">=3.10",
+            vec!["cp311-cp311-manylinux_2_17_x86_64", "cp312-abi3-win_amd64"],
+        ),
+        (
+            "1.32.0",
+            ">=3.11",
+            vec!["cp311-cp311-manylinux_2_17_x86_64"],
+        ),
+    ] {
+        index.add(
+            "onnxruntime",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                wheel_tags: tags,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    let resolution = resolve_ok(
+        &index,
+        &input(&["onnxruntime"], Some(">=3.10")),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(
+        pins(&resolution),
+        [
+            "onnxruntime==1.23.2 ; python_full_version < '3.11'",
+            "onnxruntime==1.32.0 ; python_full_version >= '3.11'"
+        ]
+    );
+    let resolution = resolve_ok(
+        &index,
+        &input(&["onnxruntime<1.30"], Some(">=3.10,<3.11")),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(pins(&resolution), ["onnxruntime==1.23.2"]);
+    // Wheels for part of the range do not split it (as uv): 1.24.3 serves >=3.11.
+    let resolution = resolve_ok(
+        &index,
+        &input(&["onnxruntime==1.24.3"], Some(">=3.10")),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(pins(&resolution), ["onnxruntime==1.24.3"]);
+    // Pinned where no wheel serves any Python of the project: said why.
+    let (text, _) = explanation(
+        &index,
+        &input(&["onnxruntime==1.24.3"], Some(">=3.10,<3.11")),
+    );
+    assert!(
+        text.contains("1.24.3 has no sdist and no wheel for Python older than 3.11"),
+        "{text}"
+    );
+    // With an sdist, any Python can build it.
+    index.add(
+        "onnxruntime",
+        "1.24.3",
+        &VersionSpec {
+            requires_python: Some(">=3.10"),
+            sdist: true,
+            wheel_tags: vec!["cp311-cp311-manylinux_2_17_x86_64"],
+            ..VersionSpec::default()
+        },
+    );
+    let resolution = resolve_ok(
+        &index,
+        &input(&["onnxruntime<1.30"], Some(">=3.10,<3.11")),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(pins(&resolution), ["onnxruntime==1.24.3"]);
+}
+
+#[test]
 fn marker_conflict_on_python_version_forks() {
     let mut index = IndexBuilder::default();
     index

@@ -154,6 +154,20 @@ impl FilesSummary {
     }
 }
 
+/// The oldest Python 3 a wheel's python tag is for: `cp311`, `pp310` and `py311` name
+/// their version (`cp311-abi3` wheels also serve later ones, which only matters above),
+/// `py3` any; `py2`, other implementations and unknown tags none.
+fn python_tag_floor(tag: &str) -> Option<Version> {
+    let digits = ["cp", "pp", "py"]
+        .iter()
+        .find_map(|prefix| tag.strip_prefix(prefix))?;
+    let minor = digits.strip_prefix('3')?;
+    if minor.is_empty() {
+        return Some(Version::new([3, 0]));
+    }
+    minor.parse::<u64>().ok().map(|m| Version::new([3, m]))
+}
+
 /// Whether a python tag names an implementation pinctl can lock for (CPython, PyPy, any).
 pub(crate) fn usable_python_tag(tag: &str) -> bool {
     tag.starts_with("py") || tag.starts_with("cp") || tag.starts_with("pp")
@@ -232,6 +246,27 @@ impl VersionFiles {
     pub fn requires_python(&self) -> Option<&VersionSpecifiers> {
         self.summary.requires_python.as_ref()
     }
+
+    /// For a version without an sdist, the oldest Python 3 one of its wheels is for:
+    /// onnxruntime 1.24.3 says Requires-Python >=3.10 but has wheels from cp311 up, so
+    /// Python 3.10 cannot install it. `None` when an sdist can build for any Python or
+    /// no wheel tag says. Reads the files.
+    pub fn oldest_wheel_python(&self) -> Option<Version> {
+        let files = self.files();
+        if files.iter().any(|f| !f.is_wheel()) {
+            return None;
+        }
+        files
+            .iter()
+            .filter(|f| f.usable())
+            .filter_map(|f| match &f.kind {
+                FileKind::Wheel { python_tags, .. } => {
+                    python_tags.iter().filter_map(|t| python_tag_floor(t)).min()
+                }
+                FileKind::Sdist => None,
+            })
+            .min()
+    }
 }
 
 impl PartialEq for VersionFiles {
@@ -306,5 +341,82 @@ pub trait PackageIndex: Send + Sync {
     /// an in-memory index): what "did you mean" picks from when a name is not found.
     fn known_names(&self) -> Vec<PackageName> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(filename: &str) -> DistFile {
+        let kind = match filename.strip_suffix(".whl") {
+            Some(stem) => {
+                let parts: Vec<&str> = stem.rsplitn(4, '-').collect();
+                let split = |s: &str| s.split('.').map(ToOwned::to_owned).collect();
+                FileKind::Wheel {
+                    python_tags: split(parts[2]),
+                    abi_tags: split(parts[1]),
+                    platform_tags: split(parts[0]),
+                }
+            }
+            None => FileKind::Sdist,
+        };
+        DistFile {
+            filename: filename.to_owned(),
+            url: String::new(),
+            hashes: Vec::new(),
+            size: None,
+            upload_time: None,
+            requires_python: None,
+            yanked: None,
+            kind,
+            metadata_file: None,
+        }
+    }
+
+    fn oldest(files: &[&str]) -> Option<String> {
+        VersionFiles::new(files.iter().map(|f| file(f)).collect())
+            .oldest_wheel_python()
+            .map(|v| v.to_string())
+    }
+
+    #[test]
+    fn python_tag_floors() {
+        let floor = |t: &str| python_tag_floor(t).map(|v| v.to_string());
+        assert_eq!(floor("cp311").as_deref(), Some("3.11"));
+        assert_eq!(floor("pp310").as_deref(), Some("3.10"));
+        assert_eq!(floor("py38").as_deref(), Some("3.8"));
+        assert_eq!(floor("py3").as_deref(), Some("3.0"));
+        assert_eq!(floor("py2"), None);
+        assert_eq!(floor("cp27"), None);
+        assert_eq!(floor("ip27"), None);
+        assert_eq!(floor("graalpy311"), None);
+    }
+
+    #[test]
+    fn oldest_wheel_python_of_a_version() {
+        assert_eq!(
+            oldest(&[
+                "a-1-cp312-cp312-win_amd64.whl",
+                "a-1-cp311-cp311-linux_x86_64.whl"
+            ])
+            .as_deref(),
+            Some("3.11")
+        );
+        assert_eq!(
+            oldest(&["a-1-cp39-abi3-manylinux_2_17_x86_64.whl"]).as_deref(),
+            Some("3.9")
+        );
+        assert_eq!(
+            oldest(&["a-1-py2.py3-none-any.whl"]).as_deref(),
+            Some("3.0")
+        );
+        // An sdist builds for any Python; an unknown tag says nothing.
+        assert_eq!(
+            oldest(&["a-1.tar.gz", "a-1-cp312-cp312-win_amd64.whl"]),
+            None
+        );
+        assert_eq!(oldest(&["a-1-ip27-none-any.whl"]), None);
+        assert_eq!(oldest(&[]), None);
     }
 }

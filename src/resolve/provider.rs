@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use pep440_rs::{Version, VersionSpecifiers};
+use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 use pep508_rs::{ExtraName, MarkerTree, PackageName, Requirement, VersionOrUrl};
 use pubgrub::{
     Dependencies, DependencyConstraints, DependencyProvider, PackageResolutionStatistics,
 };
 
-use crate::index::{IndexError, PackageVersions};
+use crate::index::{IndexError, PackageVersions, VersionFiles};
 use crate::project::Scope;
 
 use super::fetch::Fetcher;
@@ -81,6 +81,8 @@ pub(crate) enum Skip {
     Yanked,
     /// Its Requires-Python excludes (part of) the project's Python range.
     RequiresPython(VersionSpecifiers),
+    /// No sdist, and no wheel for a Python older than this one.
+    WheelsFrom(Version),
     /// No file at all.
     NoFiles,
 }
@@ -200,8 +202,30 @@ impl<'a> Provider<'a> {
             .is_some_and(|pins| pins.iter().any(|pin| pin.contains(version)))
     }
 
-    /// How a version's Requires-Python relates to the fork: fully compatible, compatible
-    /// with part of it (the marker of that part), or not at all.
+    /// How the Pythons a version can be installed on relate to the fork, and why it
+    /// cannot serve them: its Requires-Python decides, except that a version without an
+    /// sdist whose wheels are all for newer Pythons than the fork's is no candidate
+    /// there (onnxruntime 1.24.3 says >=3.10 but has wheels from cp311 up). As uv does,
+    /// wheels that cover part of the fork do not split it: the lock then holds the
+    /// version for the Pythons its wheels serve.
+    fn version_fit(&self, files: &VersionFiles) -> (PythonFit, Option<Skip>) {
+        let declared = self.python_fit(files.requires_python());
+        let declared_skip = files.requires_python().cloned().map(Skip::RequiresPython);
+        if matches!(declared, PythonFit::None) || !self.policy.python_known {
+            return (declared, declared_skip);
+        }
+        let Some(floor) = files.oldest_wheel_python() else {
+            return (declared, declared_skip);
+        };
+        let wheels = VersionSpecifier::greater_than_equal_version(floor.clone());
+        match self.python_fit(Some(&VersionSpecifiers::from_iter([wheels]))) {
+            PythonFit::None => (PythonFit::None, Some(Skip::WheelsFrom(floor))),
+            PythonFit::All | PythonFit::Part(_) => (declared, declared_skip),
+        }
+    }
+
+    /// How a Requires-Python relates to the fork: fully compatible, compatible with part
+    /// of it (the marker of that part), or not at all.
     fn python_fit(&self, requires_python: Option<&VersionSpecifiers>) -> PythonFit {
         if !self.policy.python_known {
             return PythonFit::All;
@@ -272,7 +296,7 @@ impl<'a> Provider<'a> {
             if files.yanked().is_some() && !self.is_exact_pin(name, v) {
                 continue;
             }
-            match self.python_fit(files.requires_python()) {
+            match self.version_fit(files).0 {
                 PythonFit::All => return Ok(Some(v.clone())),
                 PythonFit::Part(fit) if self.allow_forks => {
                     let fits = and(&self.fork, &fit);
@@ -300,21 +324,17 @@ impl<'a> Provider<'a> {
                 self.skip(name, v, Skip::Yanked);
                 continue;
             }
-            match self.python_fit(files.requires_python()) {
+            let (fit, why) = self.version_fit(files);
+            match fit {
                 PythonFit::All => return Ok(Some(v.clone())),
-                PythonFit::None => {
-                    if let Some(rp) = files.requires_python() {
-                        self.skip(name, v, Skip::RequiresPython(rp.clone()));
-                    }
+                PythonFit::Part(fit) if self.allow_forks => {
+                    let fits = and(&self.fork, &fit);
+                    let rest = and(&self.fork, &fit.negate());
+                    return Err(ProviderError::Fork(vec![fits, rest]));
                 }
-                PythonFit::Part(fit) => {
-                    if self.allow_forks {
-                        let fits = and(&self.fork, &fit);
-                        let rest = and(&self.fork, &fit.negate());
-                        return Err(ProviderError::Fork(vec![fits, rest]));
-                    }
-                    if let Some(rp) = files.requires_python() {
-                        self.skip(name, v, Skip::RequiresPython(rp.clone()));
+                PythonFit::Part(_) | PythonFit::None => {
+                    if let Some(why) = why {
+                        self.skip(name, v, why);
                     }
                 }
             }

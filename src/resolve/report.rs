@@ -242,6 +242,9 @@ fn skip_reasons(skips: &[(&Version, &Skip)]) -> Option<String> {
             Skip::Yanked => "is yanked".to_string(),
             Skip::Prerelease => "is a pre-release".to_string(),
             Skip::RequiresPython(rp) => format!("requires Python {rp}"),
+            Skip::WheelsFrom(python) => {
+                format!("has no sdist and no wheel for Python older than {python}")
+            }
             Skip::NoFiles => "has no installable files".to_string(),
         };
         match groups.iter_mut().find(|(s, _)| *s == singular) {
@@ -277,8 +280,10 @@ fn plural_of(singular: &str) -> String {
     match singular {
         "is yanked" => "are yanked".to_string(),
         "is a pre-release" => "are pre-releases".to_string(),
-        "has no installable files" => "have no installable files".to_string(),
-        other => other.to_string(),
+        other => match other.strip_prefix("has ") {
+            Some(rest) => format!("have {rest}"),
+            None => other.to_string(),
+        },
     }
 }
 
