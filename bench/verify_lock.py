@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks that a pylock.toml is complete: in every environment it is meant for, each
-package it installs has every dependency it declares, at an allowed version.
+package it installs has a file that environment can install (an sdist, or a wheel for
+its Python and OS) and every dependency it declares, at an allowed version.
 
 Usage: bench/verify_lock.py PYLOCK CACHE_DIR [--group G ...] [--extra E ...] [--python 3.9.0 ...]
 
@@ -47,6 +48,33 @@ def environment(python: str, platform: dict[str, str]) -> dict[str, str]:
     }
 
 
+PLATFORM_TAGS = {"linux": ("manylinux", "musllinux", "linux"), "darwin": ("macosx",), "win32": ("win",)}
+
+
+def installable(package: dict, env: dict) -> bool:
+    """Whether the package has an sdist or a wheel this Python and OS can take (the
+    python and ABI tags against the version, the platform tag against the OS family)."""
+    if package.get("sdist"):
+        return True
+    minor = int(env["python_version"].split(".")[1])
+    families = PLATFORM_TAGS[env["sys_platform"]]
+    for wheel in package.get("wheels", []):
+        stem = wheel["name"][: -len(".whl")]
+        python_tags, abi_tags, platform_tags = (part.split(".") for part in stem.split("-")[-3:])
+        if not any(p == "any" or p.startswith(families) for p in platform_tags):
+            continue
+        for tag in python_tags:
+            digits = tag[2:]
+            if not digits.startswith("3"):
+                continue
+            tag_minor = int(digits[1:] or 0)
+            generic = tag.startswith("py")
+            abi3 = "abi3" in abi_tags or "none" in abi_tags and generic
+            if tag_minor == minor or (tag_minor < minor and (generic or abi3)):
+                return True
+    return False
+
+
 def metadata(cache: Path, name: str, version: str) -> dict | None:
     for path in cache.glob(f"metadata-v2/*/{name}/{version}.json"):
         return json.loads(path.read_text())
@@ -56,6 +84,7 @@ def metadata(cache: Path, name: str, version: str) -> dict | None:
 def check(lock: dict, cache: Path, env: dict, groups: list[str], extras: list[str], roots: list[str]) -> list[str]:
     lock_env = dict(env, dependency_groups=groups, extras=extras)
     installed: dict[str, str] = {}
+    not_installable = []
     for package in lock["packages"]:
         marker = package.get("marker")
         if marker is None or Marker(marker).evaluate(lock_env, context="lock_file"):
@@ -63,6 +92,8 @@ def check(lock: dict, cache: Path, env: dict, groups: list[str], extras: list[st
             if name in installed:
                 return [f"{name} is installed twice ({installed[name]} and {package['version']})"]
             installed[name] = package["version"]
+            if not installable(package, env):
+                not_installable.append(f"{name} {package['version']} has no sdist and no wheel for this Python and OS")
     python = Version(env["python_full_version"])
     metas = {name: metadata(cache, name, version) for name, version in installed.items()}
     # The extras in use: those the project asks for, then those asked for by the
@@ -94,7 +125,7 @@ def check(lock: dict, cache: Path, env: dict, groups: list[str], extras: list[st
                 req = Requirement(raw)
                 if applies(req, active[name], env) and ask(req):
                     changed = True
-    problems = []
+    problems = list(not_installable)
     for name, version in sorted(installed.items()):
         meta = metas[name]
         if meta is None:
