@@ -93,10 +93,14 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
         reporter.clone(),
     ));
     reporter.finish();
-    // The index holds every project page read (tens of megabytes in small allocations),
-    // and the runtime its worker threads: the process is about to exit, so neither is
-    // freed or joined.
-    let _leak = Leak(Some((runtime, index)));
+    // Prefetches the solver did not need may still be in flight. Stop them now: a TLS
+    // handshake still running while the process exits can abort it (aws-lc's entropy
+    // source, seen as an exit status of 134 after the lock was written). Pending
+    // requests are dropped at once; a cache write in progress gets a moment to finish.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    // The index holds every project page read (tens of megabytes in small allocations):
+    // the process is about to exit, so it is not freed.
+    let _leak = Leak(Some(index));
     let resolution = resolution.map_err(resolve_error)?;
 
     let new_lock = lock::build_lock(&resolution, &inputs);
