@@ -235,6 +235,11 @@ pub fn render_error(err: &anyhow::Error) -> String {
                     ));
                 }
                 IndexError::Refused { hint: h, .. } => hint = hint.or(Some(h.clone())),
+                IndexError::NeedsBuild { name, version, .. } => {
+                    hint = hint.or(Some(format!(
+                        "pinctl reads metadata without running package code: require a version of `{name}` that ships a wheel or static metadata (for example `{name}!={version}`), or a maintained replacement"
+                    )));
+                }
                 _ => {}
             }
         }
@@ -246,4 +251,30 @@ pub fn render_error(err: &anyhow::Error) -> String {
         let _ = writeln!(out, "{HINT}hint{HINT:#}: {hint}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[test]
+    fn an_sdist_that_needs_a_build_gets_a_hint() {
+        let err = anyhow::Error::new(IndexError::NeedsBuild {
+            name: pep508_rs::PackageName::from_str("pycrypto").unwrap(),
+            version: pep440_rs::Version::from_str("2.6.1").unwrap(),
+            reason: "PKG-INFO has Metadata-Version 1.1".to_owned(),
+        })
+        .context("failed to fetch the metadata of `pycrypto` 2.6.1");
+        let text = anstream::adapter::strip_str(&render_error(&err)).to_string();
+        assert!(
+            text.contains("Caused by: cannot read the metadata of `pycrypto` 2.6.1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("hint: pinctl reads metadata without running package code: require a version of `pycrypto` that ships a wheel or static metadata (for example `pycrypto!=2.6.1`)"),
+            "{text}"
+        );
+    }
 }

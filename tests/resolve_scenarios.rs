@@ -547,6 +547,57 @@ fn wheels_only_versions_are_no_candidate_below_their_wheels() {
 }
 
 #[test]
+fn a_version_held_back_by_another_forks_pythons_is_not_reused() {
+    // networkx: 3.6.1 and 3.7 exclude Python 3.14.1; `u` 2.0 splits at 3.12 first.
+    let mut index = IndexBuilder::default();
+    for (version, rp) in [
+        ("3.4.2", ">=3.10"),
+        ("3.6", ">=3.11"),
+        ("3.6.1", ">=3.11,!=3.14.1"),
+        ("3.7", ">=3.12,!=3.14.1"),
+    ] {
+        index.add(
+            "networkx",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    for (version, rp) in [("1.0", ">=3.10"), ("2.0", ">=3.12")] {
+        index.add(
+            "u",
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        );
+    }
+    let resolution = resolve_ok(
+        &index,
+        &input(&["u", "networkx"], Some(">=3.10")),
+        &ResolveOptions::default(),
+    );
+    let networkx: Vec<String> = pins(&resolution)
+        .into_iter()
+        .filter(|p| p.starts_with("networkx"))
+        .collect();
+    assert_eq!(
+        networkx,
+        [
+            "networkx==3.4.2 ; python_full_version < '3.11'",
+            "networkx==3.6 ; python_full_version == '3.14.1'",
+            "networkx==3.6.1 ; python_full_version == '3.11.*'",
+            "networkx==3.7 ; (python_full_version >= '3.12' and python_full_version < '3.14.1') or python_full_version > '3.14.1'",
+        ]
+    );
+}
+
+#[test]
 fn marker_conflict_on_python_version_forks() {
     let mut index = IndexBuilder::default();
     index

@@ -176,7 +176,7 @@ pub(crate) fn resolve_blocking(
     let base = requires_python_marker(input.requires_python.as_ref());
     let mut pending = vec![base.clone()];
     let mut solved: Vec<SolvedFork> = Vec::new();
-    let mut fork_preferences: HashMap<PackageName, Vec<Version>> = HashMap::new();
+    let mut fork_preferences: HashMap<PackageName, Vec<(Version, MarkerTree)>> = HashMap::new();
     let mut boosted = std::collections::HashSet::new();
     let mut solves = 0;
     while let Some(fork) = next_fork(&mut pending) {
@@ -204,8 +204,8 @@ pub(crate) fn resolve_blocking(
                 for (pkg, version) in &solution {
                     if let Pkg::Base(name) = pkg {
                         let seen = fork_preferences.entry(name.clone()).or_default();
-                        if !seen.contains(version) {
-                            seen.push(version.clone());
+                        if !seen.iter().any(|(v, _)| v == version) {
+                            seen.push((version.clone(), fork.clone()));
                         }
                     }
                 }

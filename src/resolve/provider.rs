@@ -116,8 +116,9 @@ pub(crate) struct Provider<'a> {
     pub(crate) fetcher: &'a Arc<Fetcher>,
     pub(crate) policy: &'a Policy,
     pub(crate) fork: MarkerTree,
-    /// Versions chosen by forks solved earlier (preferred, to keep versions few).
-    pub(crate) fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
+    /// Versions chosen by forks solved earlier, with the fork that chose each (preferred,
+    /// to keep versions few).
+    pub(crate) fork_preferences: &'a HashMap<PackageName, Vec<(Version, MarkerTree)>>,
     /// Whether Requires-Python forks are still allowed (guard against runaway splits).
     pub(crate) allow_forks: bool,
     /// Packages that conflicted repeatedly in an earlier run: decided before the others.
@@ -135,7 +136,7 @@ impl<'a> Provider<'a> {
         fetcher: &'a Arc<Fetcher>,
         policy: &'a Policy,
         fork: MarkerTree,
-        fork_preferences: &'a HashMap<PackageName, Vec<Version>>,
+        fork_preferences: &'a HashMap<PackageName, Vec<(Version, MarkerTree)>>,
         allow_forks: bool,
         boosted: &'a HashSet<PackageName>,
     ) -> Self {
@@ -209,7 +210,12 @@ impl<'a> Provider<'a> {
     /// wheels that cover part of the fork do not split it: the lock then holds the
     /// version for the Pythons its wheels serve.
     fn version_fit(&self, files: &VersionFiles) -> (PythonFit, Option<Skip>) {
-        let declared = self.python_fit(files.requires_python());
+        self.version_fit_in(&self.fork, files)
+    }
+
+    /// [`Self::version_fit`] for the Pythons of `fork`.
+    fn version_fit_in(&self, fork: &MarkerTree, files: &VersionFiles) -> (PythonFit, Option<Skip>) {
+        let declared = self.python_fit_in(fork, files.requires_python());
         let declared_skip = files.requires_python().cloned().map(Skip::RequiresPython);
         if matches!(declared, PythonFit::None) || !self.policy.python_known {
             return (declared, declared_skip);
@@ -218,7 +224,7 @@ impl<'a> Provider<'a> {
             return (declared, declared_skip);
         };
         let wheels = VersionSpecifier::greater_than_equal_version(floor.clone());
-        match self.python_fit(Some(&VersionSpecifiers::from_iter([wheels]))) {
+        match self.python_fit_in(fork, Some(&VersionSpecifiers::from_iter([wheels]))) {
             PythonFit::None => (PythonFit::None, Some(Skip::WheelsFrom(floor))),
             PythonFit::All | PythonFit::Part(_) => (declared, declared_skip),
         }
@@ -226,17 +232,21 @@ impl<'a> Provider<'a> {
 
     /// How a Requires-Python relates to the fork: fully compatible, compatible with part
     /// of it (the marker of that part), or not at all.
-    fn python_fit(&self, requires_python: Option<&VersionSpecifiers>) -> PythonFit {
+    fn python_fit_in(
+        &self,
+        fork: &MarkerTree,
+        requires_python: Option<&VersionSpecifiers>,
+    ) -> PythonFit {
         if !self.policy.python_known {
             return PythonFit::All;
         }
         let Some(fit) = requires_python_fit_marker(requires_python) else {
             return PythonFit::All;
         };
-        if !overlaps(&self.fork, &fit) {
+        if !overlaps(fork, &fit) {
             return PythonFit::None;
         }
-        if !overlaps(&self.fork, &fit.negate()) {
+        if !overlaps(fork, &fit.negate()) {
             return PythonFit::All;
         }
         PythonFit::Part(fit)
@@ -281,7 +291,19 @@ impl<'a> Provider<'a> {
             preferred.push(v);
         }
         if let Some(vs) = self.fork_preferences.get(name) {
-            preferred.extend(vs.iter().rev());
+            // Not a version another fork settled for only because its Pythons could not
+            // have a newer one that serves all of this fork's: newest per Python first.
+            preferred.extend(vs.iter().rev().filter_map(|(v, origin)| {
+                let newer_here = available().any(|(w, files)| {
+                    w > v
+                        && files.any_usable()
+                        && (prerelease_ok || !w.any_prerelease())
+                        && (files.yanked().is_none() || self.is_exact_pin(name, w))
+                        && matches!(self.version_fit(files).0, PythonFit::All)
+                        && !matches!(self.version_fit_in(origin, files).0, PythonFit::All)
+                });
+                (!newer_here).then_some(v)
+            }));
         }
         if let Some(vs) = self.policy.lock_preferences.get(name) {
             preferred.extend(vs.iter().rev());
