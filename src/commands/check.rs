@@ -92,9 +92,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs, printer: &Printer) -> anyhow::R
             }
             Target::Requirements(path) => {
                 let requirements = project::requirements_txt::read(&path)?;
-                let ctx = LintContext {
-                    layout: Layout::Requirements,
-                };
+                let ctx = LintContext::new(Layout::Requirements);
                 findings.extend(lint::check_dependencies(
                     &requirements.dependencies,
                     &ctx,

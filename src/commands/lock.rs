@@ -60,7 +60,9 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     for warning in &project.warnings {
         printer.input_warning(warning);
     }
-    report_lint(&project, printer)?;
+    // Lint findings come after the resolution, so that their suggestions bound and pin
+    // around the versions just locked (or, when locking fails, the old lock's).
+    let levels = lint_levels(&project)?;
 
     let upgrade = parse_upgrade(upgrade, &upgrade_package)?;
     let options = ResolveOptions {
@@ -101,9 +103,16 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     // The index holds every project page read (tens of megabytes in small allocations):
     // the process is about to exit, so it is not freed.
     let _leak = Leak(Some(index));
-    let resolution = resolution.map_err(resolve_error)?;
+    let resolution = match resolution {
+        Ok(resolution) => resolution,
+        Err(err) => {
+            report_lint(&project, &levels, existing.as_ref(), printer);
+            return Err(resolve_error(err));
+        }
+    };
 
     let new_lock = lock::build_lock(&resolution, &inputs);
+    report_lint(&project, &levels, Some(&new_lock), printer);
     if let Upgrade::Packages(names) = &options.upgrade {
         for name in names {
             if !new_lock.packages.iter().any(|p| &p.name == name) {
@@ -204,17 +213,23 @@ fn check_only(
     }
 }
 
-/// Prints the lint findings about the project's own specifiers as warnings: lock's exit
-/// code is about locking, `pinctl check` is the gate.
-fn report_lint(project: &Project, printer: &Printer) -> anyhow::Result<()> {
-    // The lock is about to be rewritten: whether the old one is stale is not news.
-    let levels =
-        LintLevels::from_pyproject(&project.file)?.with_overrides([], [], ["stale-lock"])?;
-    let findings = lint::sort_findings(lint::check_project(project, &levels));
-    if !findings.is_empty() && printer.verbosity() >= Verbosity::Normal {
+/// The project's lint levels for `lock`: the lock is about to be rewritten, so whether
+/// the old one is stale is not news.
+fn lint_levels(project: &Project) -> anyhow::Result<LintLevels> {
+    Ok(LintLevels::from_pyproject(&project.file)?.with_overrides([], [], ["stale-lock"])?)
+}
+
+/// Prints the lint findings about the project's own specifiers as warnings, with fixes
+/// around the versions of `lock`: lock's exit code is about locking, `pinctl check` is
+/// the gate.
+fn report_lint(project: &Project, levels: &LintLevels, lock: Option<&Lock>, printer: &Printer) {
+    if printer.verbosity() < Verbosity::Normal {
+        return;
+    }
+    let findings = lint::sort_findings(lint::check_project_locked(project, levels, lock));
+    if !findings.is_empty() {
         printer.diagnostic(&render::human(&findings));
     }
-    Ok(())
 }
 
 fn parse_upgrade(all: bool, packages: &[String]) -> anyhow::Result<Upgrade> {

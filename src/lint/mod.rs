@@ -10,10 +10,13 @@ pub mod config;
 pub mod render;
 pub mod rules;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fmt::Write as _;
 use std::sync::Arc;
+
+use pep440_rs::Version;
+use pep508_rs::PackageName;
 
 use crate::project::{Dependency, Layout, Project};
 use crate::source::{LineCol, SourceFile, Span};
@@ -73,6 +76,35 @@ pub struct LintContext {
     /// The kind of file the dependency was read from (decides some default levels and
     /// the syntax of suggestions).
     pub layout: Layout,
+    /// The newest version of each package in the project's lock, when there is one:
+    /// suggestions then bound or pin around what is locked rather than the lower bound
+    /// (`psutil>=5.9,<8` with 7.2.2 locked, not `<6`).
+    pub locked: BTreeMap<PackageName, Version>,
+}
+
+impl LintContext {
+    /// A context for dependencies read from a file of `layout`, with nothing locked.
+    pub fn new(layout: Layout) -> Self {
+        Self {
+            layout,
+            locked: BTreeMap::new(),
+        }
+    }
+
+    /// The same context with the versions of `lock`.
+    #[must_use]
+    pub fn with_lock(mut self, lock: &crate::lock::Lock) -> Self {
+        for package in &lock.packages {
+            let newest = self
+                .locked
+                .entry(package.name.clone())
+                .or_insert_with(|| package.version.clone());
+            if package.version > *newest {
+                newest.clone_from(&package.version);
+            }
+        }
+        self
+    }
 }
 
 /// A text replacement that fixes a finding: `content` replaces `span` in the finding's file.
@@ -353,9 +385,23 @@ pub fn check_dependencies<'a>(
 /// Lints every dependency of a project (production, groups, extras) and runs the
 /// project-wide rules.
 pub fn check_project(project: &Project, levels: &LintLevels) -> Vec<Finding> {
-    let ctx = LintContext {
-        layout: project.layout,
-    };
+    let path = project.root.join(crate::lock::LOCK_FILE_NAME);
+    let lock = fs_err::read_to_string(&path)
+        .ok()
+        .and_then(|text| crate::lock::Lock::from_toml(&text, &path).ok());
+    check_project_locked(project, levels, lock.as_ref())
+}
+
+/// [`check_project`] with the versions of `lock` (the one just written, for `lock`).
+pub fn check_project_locked(
+    project: &Project,
+    levels: &LintLevels,
+    lock: Option<&crate::lock::Lock>,
+) -> Vec<Finding> {
+    let mut ctx = LintContext::new(project.layout);
+    if let Some(lock) = lock {
+        ctx = ctx.with_lock(lock);
+    }
     let mut findings = check_dependencies(project.all_dependencies(), &ctx, levels);
     for &rule in RULES {
         let level = levels.level(rule, ctx.layout);
@@ -463,9 +509,7 @@ mod tests {
     fn group_copies_are_reported_once() {
         let dep = req("pandas");
         let copy = dep.clone();
-        let ctx = LintContext {
-            layout: Layout::Pep621,
-        };
+        let ctx = LintContext::new(Layout::Pep621);
         let found = check_dependencies([&dep, &copy], &ctx, &LintLevels::default());
         assert_eq!(found.len(), 1);
     }
@@ -473,9 +517,7 @@ mod tests {
     #[test]
     fn allowed_rules_report_nothing_and_summary_counts() {
         let deps = [req("pandas"), req("foo @ https://example.com/foo.tar.gz")];
-        let ctx = LintContext {
-            layout: Layout::Requirements,
-        };
+        let ctx = LintContext::new(Layout::Requirements);
         let found = check_dependencies(&deps, &ctx, &LintLevels::default());
         let summary = Summary::new(&found, 1);
         assert_eq!((summary.errors, summary.warnings), (1, 1));
@@ -507,7 +549,7 @@ mod tests {
             if line.parse::<pep508_rs::Requirement>().is_ok() {
                 let dep = req(&line);
                 for layout in [Layout::Requirements, Layout::Pep621, Layout::Poetry] {
-                    let ctx = LintContext { layout };
+                    let ctx = LintContext::new(layout);
                     for f in check_dependencies([&dep], &ctx, &LintLevels::default()) {
                         proptest::prop_assert!(f.span.end <= dep.file.text.len());
                         let _ = render::human(std::slice::from_ref(&f));

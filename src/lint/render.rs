@@ -222,9 +222,7 @@ mod tests {
 
     fn findings(lines: &[&str]) -> Vec<Finding> {
         let deps: Vec<_> = lines.iter().map(|l| req(l)).collect();
-        let ctx = LintContext {
-            layout: Layout::Requirements,
-        };
+        let ctx = LintContext::new(Layout::Requirements);
         check_dependencies(&deps, &ctx, &LintLevels::default())
     }
 

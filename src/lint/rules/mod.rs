@@ -2,8 +2,9 @@
 //!
 //! Each rule looks at one [`Dependency`] and returns at most one
 //! [`Violation`](super::Violation); the engine in `lint/mod.rs` decides levels,
-//! supersession and order. Rules never read files and never touch the network, so
-//! suggestions use placeholders (`X.Y.Z`) where a version would have to be looked up.
+//! supersession and order. Rules never read files and never touch the network:
+//! suggestions use the versions of the project's lock when the caller passes them
+//! ([`LintContext::locked`](super::LintContext)), else placeholders (`X.Y.Z`).
 
 pub mod arbitrary_equality;
 pub mod no_upper_bound;
@@ -223,7 +224,7 @@ pub(crate) mod test_support {
 
     /// The rules' findings for one dependency: `(rule, message, help, fixed text)`.
     pub fn lint(dep: &Dependency, layout: Layout) -> Vec<(String, String, String, Option<String>)> {
-        let ctx = LintContext { layout };
+        let ctx = LintContext::new(layout);
         check_dependencies([dep], &ctx, &LintLevels::default())
             .into_iter()
             .map(|f| {

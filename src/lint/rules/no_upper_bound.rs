@@ -31,8 +31,9 @@ impl Rule for NoUpperBound {
          the API, is accepted as soon as it is published. Applies to every scope and to \
          requirements files. Fix: add an upper bound at the next major version \
          (`requests>=2.31,<3`), or at the next minor version for a 0.x lower bound \
-         (`>=0.4,<0.5`). A 0.x lower bound is reported as `zero-ver-range` instead, unless \
-         that rule is allowed."
+         (`>=0.4,<0.5`); with a pylock.toml, above the locked version when that is newer \
+         (`psutil>=5.9,<8` with 7.2.2 locked). A 0.x lower bound is reported as \
+         `zero-ver-range` instead, unless that rule is allowed."
     }
 
     fn check(&self, dep: &Dependency, ctx: &LintContext) -> Option<Violation> {
@@ -51,12 +52,14 @@ impl Rule for NoUpperBound {
             constraint_span(dep),
             format!("`{name}` has no upper bound (`{written}`)"),
         );
-        let bounded = format!("{written},<{}", next_breaking(lower));
+        // Above what is locked, if that is newer: the bound must not undo the lock.
+        let base = ctx.locked.get(name).filter(|v| *v > lower).unwrap_or(lower);
+        let bounded = format!("{written},<{}", next_breaking(base));
         violation = if written.contains("||") {
             violation.with_help(format!(
                 "add an upper bound to each `||` alternative, e.g. `{},<{}`",
                 lower_bound_clause(specifiers),
-                next_breaking(lower)
+                next_breaking(base)
             ))
         } else {
             violation
@@ -147,15 +150,41 @@ mod tests {
         let levels = LintLevels::default()
             .with_overrides([], [], ["zero-ver-range"])
             .unwrap();
-        let ctx = LintContext {
-            layout: Layout::Requirements,
-        };
+        let ctx = LintContext::new(Layout::Requirements);
         let found = check_dependencies([&req("ruff>=0.4")], &ctx, &levels);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].rule, "no-upper-bound");
         assert_eq!(
             found[0].help.as_deref(),
             Some("add an upper bound: `ruff>=0.4,<0.5`")
+        );
+    }
+
+    #[test]
+    fn the_bound_goes_above_the_locked_version() {
+        let locked = |version: &str| {
+            let mut ctx = LintContext::new(Layout::Requirements);
+            ctx.locked.insert(
+                "psutil".parse().unwrap(),
+                version.parse::<pep440_rs::Version>().unwrap(),
+            );
+            ctx
+        };
+        let help = |ctx: &LintContext| {
+            check_dependencies([&req("psutil>=5.9")], ctx, &LintLevels::default())[0]
+                .help
+                .clone()
+                .unwrap()
+        };
+        assert_eq!(
+            help(&locked("7.2.2")),
+            "add an upper bound: `psutil>=5.9,<8`"
+        );
+        // A lock older than the lower bound (stale) does not lower it.
+        assert_eq!(help(&locked("5.0")), "add an upper bound: `psutil>=5.9,<6`");
+        assert_eq!(
+            help(&LintContext::new(Layout::Requirements)),
+            "add an upper bound: `psutil>=5.9,<6`"
         );
     }
 

@@ -1,6 +1,8 @@
 //! `unpinned`: a dependency declared without any version constraint.
 
-use super::{constraint_span, is_star, specifiers, suggest, written_constraint};
+use pep440_rs::Version;
+
+use super::{constraint_span, is_star, next_breaking, specifiers, suggest, written_constraint};
 use crate::lint::{LintContext, Rule, Violation};
 use crate::project::{Dependency, Layout};
 
@@ -26,7 +28,7 @@ impl Rule for Unpinned {
          major version, is accepted, so the next lock can change behaviour without a change \
          to the project. Applies to every scope (production, extras, dependency groups) and \
          to requirements files, at the same level. Fix: pin it (`pandas==X.Y.Z`) or bound it \
-         (`pandas>=X.Y,<X+1`)."
+         (`pandas>=X.Y,<X+1`); with a pylock.toml the help names the locked version."
     }
 
     fn check(&self, dep: &Dependency, ctx: &LintContext) -> Option<Violation> {
@@ -40,11 +42,24 @@ impl Rule for Unpinned {
         } else {
             dep.span
         };
-        let (pin, bound) = if ctx.layout == Layout::Poetry {
-            ("X.Y.Z", "^X.Y")
-        } else {
-            ("==X.Y.Z", ">=X.Y,<X+1")
+        // With a lock, around the locked version; else placeholders.
+        let (pin, bound) = match ctx.locked.get(name) {
+            Some(v) => {
+                let release = v.only_release();
+                let major_minor = Version::new(release.release().iter().take(2).copied());
+                if ctx.layout == Layout::Poetry {
+                    (format!("{release}"), format!("^{major_minor}"))
+                } else {
+                    (
+                        format!("=={v}"),
+                        format!(">={major_minor},<{}", next_breaking(v)),
+                    )
+                }
+            }
+            None if ctx.layout == Layout::Poetry => ("X.Y.Z".to_owned(), "^X.Y".to_owned()),
+            None => ("==X.Y.Z".to_owned(), ">=X.Y,<X+1".to_owned()),
         };
+        let (pin, bound) = (pin.as_str(), bound.as_str());
         Some(
             Violation::new(dep, span, format!("`{name}` has no version specifier")).with_help(
                 format!(
@@ -61,6 +76,32 @@ impl Rule for Unpinned {
 mod tests {
     use super::super::test_support::{lint, poetry, req, rules_for};
     use crate::project::Layout;
+
+    #[test]
+    fn with_a_lock_the_help_names_the_locked_version() {
+        use crate::lint::{LintContext, LintLevels, check_dependencies};
+        for (layout, help) in [
+            (
+                Layout::Requirements,
+                "pin it, e.g. `pandas==2.2.3`, or bound it: `pandas>=2.2,<3`",
+            ),
+            (
+                Layout::Poetry,
+                "pin it, e.g. `pandas = \"2.2.3\"`, or bound it: `pandas = \"^2.2\"`",
+            ),
+        ] {
+            let mut ctx = LintContext::new(layout);
+            ctx.locked
+                .insert("pandas".parse().unwrap(), "2.2.3".parse().unwrap());
+            let dep = if layout == Layout::Poetry {
+                poetry("pandas", "*", "pandas")
+            } else {
+                req("pandas")
+            };
+            let found = check_dependencies([&dep], &ctx, &LintLevels::default());
+            assert_eq!(found[0].help.as_deref(), Some(help));
+        }
+    }
 
     #[test]
     fn bare_names_are_unpinned() {

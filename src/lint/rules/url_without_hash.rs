@@ -96,9 +96,7 @@ mod tests {
     #[test]
     fn url_without_hash_is_an_error_in_requirements() {
         let dep = req("foo @ https://example.com/foo-1.0.tar.gz");
-        let ctx = LintContext {
-            layout: Layout::Requirements,
-        };
+        let ctx = LintContext::new(Layout::Requirements);
         let found = check_dependencies([&dep], &ctx, &LintLevels::default());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].rule, "url-without-hash");
@@ -111,9 +109,7 @@ mod tests {
             found[0].message,
             "`foo` is installed from a URL without a hash"
         );
-        let ctx = LintContext {
-            layout: Layout::Pep621,
-        };
+        let ctx = LintContext::new(Layout::Pep621);
         let found = check_dependencies([&dep], &ctx, &LintLevels::default());
         assert_eq!(found[0].level, crate::lint::Level::Warn);
     }
