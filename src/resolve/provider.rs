@@ -299,8 +299,10 @@ impl<'a> Provider<'a> {
                         && files.any_usable()
                         && (prerelease_ok || !w.any_prerelease())
                         && (files.yanked().is_none() || self.is_exact_pin(name, w))
-                        && matches!(self.version_fit(files).0, PythonFit::All)
+                        // The origin's Requires-Python check usually settles it, without
+                        // reading the files.
                         && !matches!(self.version_fit_in(origin, files).0, PythonFit::All)
+                        && matches!(self.version_fit(files).0, PythonFit::All)
                 });
                 (!newer_here).then_some(v)
             }));
