@@ -180,6 +180,11 @@ fn dry_run_changes() {
         if p.name.as_ref() == "django" {
             p.version = "5.1.5".parse().unwrap();
         }
+        // Production now needs iniconfig too (same version): export --prod gains it.
+        if p.name.as_ref() == "iniconfig" {
+            p.needed_by
+                .insert(Scope::Production, pep508_rs::MarkerTree::TRUE);
+        }
     }
     resolution.packages.push(package(
         "typing-extensions",
@@ -199,10 +204,17 @@ fn dry_run_changes() {
         changes,
         [
             "Update django 5.1.4 -> 5.1.5",
+            "Move iniconfig 2.0.0 into production",
             "Remove pysocks 1.7.1",
             "Add typing-extensions 4.12.2"
         ]
     );
+    let back: Vec<String> = diff(&new, &old)
+        .iter()
+        .filter(|c| matches!(c, Change::Production { .. }))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(back, ["Move iniconfig 2.0.0 out of production"]);
     assert!(diff(&old, &old).is_empty());
     assert!(matches!(diff(&old, &new)[0], Change::Update { .. }));
 }

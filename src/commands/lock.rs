@@ -152,8 +152,17 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     if locked && !unchanged {
         let what = if existing.is_none() {
             format!("{LOCK_FILE_NAME} does not exist")
+        } else if changes.is_empty() {
+            format!("{LOCK_FILE_NAME} would change (same versions, other inputs)")
         } else {
-            format!("{LOCK_FILE_NAME} would change")
+            let shown: Vec<String> = changes.iter().take(10).map(ToString::to_string).collect();
+            let more = changes.len().saturating_sub(shown.len());
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{LOCK_FILE_NAME} would change ({}{tail})", shown.join(", "))
         };
         printer.error(&anyhow::Error::new(HintedError::new(
             format!("{what}, and `--locked` forbids writing it"),

@@ -7,6 +7,7 @@ use pep440_rs::Version;
 use pep508_rs::PackageName;
 
 use super::Lock;
+use crate::project::Scope;
 
 /// One package-level difference between two locks.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,6 +22,13 @@ pub enum Change {
     },
     /// `Remove foo 1.0`
     Remove { name: PackageName, version: Version },
+    /// `Move pygments 2.21.0 into production` (or `out of production`): the version
+    /// stays, but `pinctl export --prod` and a default install gain or lose it.
+    Production {
+        name: PackageName,
+        version: Version,
+        now: bool,
+    },
 }
 
 impl Change {
@@ -29,7 +37,8 @@ impl Change {
         match self {
             Change::Add { name, .. }
             | Change::Update { name, .. }
-            | Change::Remove { name, .. } => name,
+            | Change::Remove { name, .. }
+            | Change::Production { name, .. } => name,
         }
     }
 }
@@ -40,6 +49,10 @@ impl fmt::Display for Change {
             Change::Add { name, version } => write!(f, "Add {name} {version}"),
             Change::Update { name, from, to } => write!(f, "Update {name} {from} -> {to}"),
             Change::Remove { name, version } => write!(f, "Remove {name} {version}"),
+            Change::Production { name, version, now } => {
+                let way = if *now { "into" } else { "out of" };
+                write!(f, "Move {name} {version} {way} production")
+            }
         }
     }
 }
@@ -50,6 +63,19 @@ fn versions(lock: &Lock) -> BTreeMap<&PackageName, BTreeSet<&Version>> {
         map.entry(&p.name).or_default().insert(&p.version);
     }
     map
+}
+
+/// The locked versions the production set installs (somewhere).
+fn production(lock: &Lock) -> BTreeSet<(&PackageName, &Version)> {
+    lock.packages
+        .iter()
+        .filter(|p| {
+            p.needed_by
+                .get(&Scope::Production)
+                .is_some_and(|marker| !marker.is_false())
+        })
+        .map(|p| (&p.name, &p.version))
+        .collect()
 }
 
 /// The changes from `old` to `new`, sorted by package name. A package locked at one
@@ -65,6 +91,7 @@ pub fn diff(old: &Lock, new: &Lock) -> Vec<Change> {
         .copied()
         .collect();
     let empty = BTreeSet::new();
+    let (old_production, new_production) = (production(old), production(new));
     let mut changes = Vec::new();
     for name in names {
         let before = old_versions.get(name).unwrap_or(&empty);
@@ -90,6 +117,17 @@ pub fn diff(old: &Lock, new: &Lock) -> Vec<Change> {
                 name: name.clone(),
                 version: (*version).clone(),
             });
+        }
+        for version in before.intersection(after) {
+            let was = old_production.contains(&(name, *version));
+            let now = new_production.contains(&(name, *version));
+            if was != now {
+                changes.push(Change::Production {
+                    name: name.clone(),
+                    version: (*version).clone(),
+                    now,
+                });
+            }
         }
     }
     changes

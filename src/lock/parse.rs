@@ -290,7 +290,7 @@ impl Reader {
         let Some(tool) = tool else {
             return Err(self.error(
                 None,
-                "pylock.toml has no `[tool.pinctl]` table: it was not written by pinctl",
+                "pylock.toml has no `[tool.pinctl]` table: it was not written by pinctl, or it was cut short",
             ));
         };
         let mut requirements = BTreeMap::new();
