@@ -253,6 +253,49 @@ fn export_errors() {
 }
 
 #[test]
+fn export_never_overwrites_the_project_files() {
+    let dir = sample_project("https://pypi.example.org/simple/");
+    let before: Vec<String> = ["pyproject.toml", "pylock.toml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+        .collect();
+    for (args, file) in [
+        (vec!["export", "-o", "pyproject.toml"], "pyproject.toml"),
+        (
+            vec![
+                "export",
+                "--frozen",
+                "-o",
+                "./pylock.toml",
+                "--format",
+                "pylock",
+            ],
+            "pylock.toml",
+        ),
+    ] {
+        let out = pinctl(dir.path(), &args);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&format!("is the project's own `{file}`")),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("hint: write the export to another file"),
+            "{}",
+            out.stderr
+        );
+    }
+    let after: Vec<String> = ["pyproject.toml", "pylock.toml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
 fn export_help() {
     let dir = tempfile::tempdir().unwrap();
     let out = pinctl(dir.path(), &["export", "--help"]);

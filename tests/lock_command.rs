@@ -670,6 +670,38 @@ fn broken_pyproject_shows_the_spot() {
 }
 
 #[test]
+fn direct_references_are_refused_not_swapped_for_the_index_package() {
+    let index = index();
+    for (requirement, kind) in [
+        ("webframe @ git+https://example.com/webframe.git", "a VCS"),
+        (
+            "webframe @ https://example.com/webframe-1.0.tar.gz",
+            "a URL",
+        ),
+        ("webframe @ file:///tmp/webframe", "a path"),
+    ] {
+        let project = Project::new(
+            &format!(
+                "[project]\nname = \"shop\"\nversion = \"0.1.0\"\ndependencies = [\"modern>=1,<3\", \"{requirement}\"]\n"
+            ),
+            &index,
+        );
+        let out = project.lock(&[]);
+        assert_eq!(out.code, 2, "{requirement}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "`webframe` is {kind} dependency; pinctl does not support git, path or URL dependencies yet"
+            )),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("pyproject.toml:4:"), "{}", out.stderr);
+        assert!(!project.lock_path().exists());
+    }
+    assert_eq!(index.request_log(), Vec::<String>::new());
+}
+
+#[test]
 fn quiet_prints_nothing_and_lint_warnings_do_not_fail() {
     let index = index();
     let project = Project::new(PYPROJECT, &index);

@@ -168,7 +168,57 @@ fn write_is_atomic_and_skipped_when_unchanged() {
     // A directory that cannot hold the temp file: an error naming the path, old file intact.
     let missing = dir.path().join("no/such/dir/pylock.toml");
     let err = write_if_changed(&missing, &text).unwrap_err();
-    assert!(err.to_string().contains("no/such/dir/pylock.toml"), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("`pylock.toml`") && message.contains("no/such/dir"),
+        "{message}"
+    );
+    assert!(
+        !message.contains(".pinctl-"),
+        "the temp file is not the user's business: {message}"
+    );
+}
+
+#[test]
+fn a_symlinked_lock_is_written_through_and_stale_temp_files_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::write(shared.join("real.toml"), "old").unwrap();
+    let link = dir.path().join("pylock.toml");
+    std::os::unix::fs::symlink(shared.join("real.toml"), &link).unwrap();
+    assert!(write_if_changed(&link, "new").unwrap());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(shared.join("real.toml")).unwrap(),
+        "new"
+    );
+    // A dangling link is an error naming it, not a file in its place.
+    let dangling = dir.path().join("dangling.toml");
+    std::os::unix::fs::symlink(dir.path().join("nowhere/x.toml"), &dangling).unwrap();
+    let err = write_if_changed(&dangling, "x").unwrap_err();
+    assert!(err.to_string().contains("symlink to nowhere"), "{err}");
+    // A temp file a killed run left an hour ago is removed; a fresh one (another run
+    // writing right now) is not.
+    let stale = dir.path().join(".pinctl-AbC123.tmp");
+    let fresh = dir.path().join(".pinctl-XyZ789.tmp");
+    std::fs::write(&stale, "half").unwrap();
+    std::fs::write(&fresh, "half").unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    assert!(write_if_changed(&dir.path().join("other.toml"), "x").unwrap());
+    assert!(!stale.exists());
+    assert!(fresh.exists());
 }
 
 #[test]

@@ -828,7 +828,7 @@ fn missing_package_is_named() {
     );
     assert_eq!(
         hints,
-        ["`nope` does not exist on the package index; check the spelling"]
+        ["`nope` does not exist on the package index; check the spelling and the index URL"]
     );
 }
 

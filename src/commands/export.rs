@@ -54,6 +54,9 @@ pub fn run(global: &GlobalArgs, args: ExportArgs, printer: &Printer) -> anyhow::
 
     let dir = global.directory.clone().unwrap_or_default();
     let lock_path = dir.join(lock::LOCK_FILE_NAME);
+    if let Some(path) = &output {
+        refuse_project_file(path, &dir_or_cwd(&dir))?;
+    }
     let lock = super::read_lock(&lock_path)?;
     let project = if frozen {
         project::read_project(&dir_or_cwd(&dir)).ok()
@@ -147,4 +150,26 @@ fn command_line(
         parts.push(format!("-o {}", path.display()));
     }
     parts.join(" ")
+}
+
+/// `-o` must not overwrite the inputs the export comes from: the project's
+/// pyproject.toml or its pylock.toml (multi-use, with every group) would be replaced.
+fn refuse_project_file(output: &Path, project_dir: &Path) -> anyhow::Result<()> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    for name in ["pyproject.toml", lock::LOCK_FILE_NAME] {
+        if same(output, &project_dir.join(name)) {
+            return Err(HintedError::new(
+                format!(
+                    "`-o {}` is the project's own `{name}`, which the export reads",
+                    output.display()
+                ),
+                "write the export to another file, e.g. `-o requirements.txt` or `-o pylock.prod.toml`",
+            )
+            .into());
+        }
+    }
+    Ok(())
 }

@@ -34,6 +34,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     let started = Instant::now();
     let dir = global.directory.clone().unwrap_or_default();
     let project = project::read_project(&dir)?;
+    reject_direct_references(&project)?;
     let mut settings = settings::index_settings(&index, Some(&project))?;
     // An upgrade asks for today's releases: cached index pages (up to 10 minutes old)
     // could hide one published since.
@@ -220,6 +221,32 @@ fn check_only(
             ExitStatus::Failure
         }
     }
+}
+
+/// `name @ URL` (a URL, a `file://` path, a VCS URL) cannot be locked yet. Locking the
+/// index's package of the same name instead would swap in unrelated code.
+fn reject_direct_references(project: &Project) -> Result<(), crate::source::InputError> {
+    for dep in project.all_dependencies() {
+        if let Some(pep508_rs::VersionOrUrl::Url(url)) = &dep.requirement.version_or_url {
+            let name = &dep.requirement.name;
+            let kind = match url.scheme() {
+                "file" => "a path",
+                scheme if scheme.starts_with("git+") || scheme.starts_with("hg+") => "a VCS",
+                _ => "a URL",
+            };
+            return Err(crate::source::InputError::new(
+                &dep.file,
+                dep.specifier_span.unwrap_or(dep.span),
+                format!(
+                    "`{name}` is {kind} dependency; pinctl does not support git, path or URL dependencies yet"
+                ),
+            )
+            .with_hint(format!(
+                "publish `{name}` to an index and depend on a version (`{name}>=1.0`), with `--index-url` if it is not PyPI"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The project's lint levels for `lock`: the lock is about to be rewritten, so whether

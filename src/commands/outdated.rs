@@ -62,6 +62,19 @@ pub fn run(
     })?;
     progress.finish();
     relativize_paths(&mut report);
+    // An index that knows none of the locked packages is the wrong index, not news:
+    // a scheduled check must not pass on it.
+    if report.entries.is_empty() && report.not_found.len() > 1 {
+        return Err(HintedError::new(
+            format!(
+                "none of the {} locked packages is on the index `{}`",
+                report.not_found.len(),
+                crate::index::redact(&url)
+            ),
+            "check the index URL (`--index-url`, `PINCTL_INDEX_URL` or `[tool.pinctl] index-url`)",
+        )
+        .into());
+    }
 
     for name in &report.not_found {
         printer.warn(&format!(

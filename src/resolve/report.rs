@@ -625,7 +625,9 @@ pub(crate) fn hints(
                 Some(Suggestion::Typo(other)) => format!(
                     "`{name}` does not exist on the package index; did you mean `{other}`?"
                 ),
-                None => format!("`{name}` does not exist on the package index; check the spelling"),
+                None => format!(
+                    "`{name}` does not exist on the package index; check the spelling and the index URL"
+                ),
             });
             continue;
         }
