@@ -306,6 +306,21 @@ fn offline_without_cache_fails() {
 }
 
 #[test]
+fn an_index_without_any_locked_package_fails_the_check() {
+    let empty = TestIndex::builder()
+        .package("unrelated", "1.0", PackageSpec::new())
+        .build();
+    let p = Project::with(PYPROJECT, Some(&pylock(LOCKED)), empty);
+    let out = p.outdated(&["--exit-code"]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(
+        out.contains("none of the") && out.contains("locked packages is on the index"),
+        "{out}"
+    );
+    assert!(out.contains("hint: check the index URL"), "{out}");
+}
+
+#[test]
 fn never_writes_a_file() {
     let p = Project::new();
     let lock = std::fs::read(p.path().join("pylock.toml")).unwrap();
