@@ -702,6 +702,30 @@ fn direct_references_are_refused_not_swapped_for_the_index_package() {
 }
 
 #[test]
+fn an_unwritable_cache_is_said_once_and_the_lock_still_works() {
+    let index = index();
+    let project = Project::new(PYPROJECT, &index);
+    let not_a_dir = project.path().join("cache-is-a-file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let out = project.lock_with(&index.url(), &not_a_dir, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr
+            .matches("cannot write to the cache directory")
+            .count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("`--offline` cannot work"),
+        "{}",
+        out.stderr
+    );
+    assert!(project.lock_path().exists());
+}
+
+#[test]
 fn quiet_prints_nothing_and_lint_warnings_do_not_fail() {
     let index = index();
     let project = Project::new(PYPROJECT, &index);

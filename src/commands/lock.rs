@@ -76,6 +76,9 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
         requires_python: inputs.requires_python.clone(),
         scopes: inputs.scopes.clone(),
     };
+    if !settings.offline {
+        warn_if_cache_unwritable(&settings.cache_dir, printer);
+    }
     let reporter = Arc::new(ProgressReporter::new(printer, "Resolving"));
     // Blocking work (cache reads, parsing) is CPU-bound: more threads than cores only
     // cost each new thread its own allocator pages (measured on 2 cores: a warm lock
@@ -247,6 +250,19 @@ fn reject_direct_references(project: &Project) -> Result<(), crate::source::Inpu
         }
     }
     Ok(())
+}
+
+/// Says once when nothing can be cached (the cache is best effort, so each failed entry
+/// is otherwise only a `-v` line), as `--offline` will then never work.
+pub(crate) fn warn_if_cache_unwritable(dir: &Path, printer: &Printer) {
+    let probe = std::fs::create_dir_all(dir)
+        .and_then(|()| tempfile::Builder::new().prefix(".probe-").tempfile_in(dir));
+    if let Err(e) = probe {
+        printer.warn(&format!(
+            "cannot write to the cache directory `{}` ({e}): nothing will be cached, so `--offline` cannot work; choose another with `--cache-dir` or `PINCTL_CACHE_DIR`",
+            dir.display()
+        ));
+    }
 }
 
 /// The project's lint levels for `lock`: the lock is about to be rewritten, so whether
