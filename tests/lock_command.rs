@@ -726,6 +726,34 @@ fn an_unwritable_cache_is_said_once_and_the_lock_still_works() {
 }
 
 #[test]
+fn a_project_named_like_a_dependency_is_warned_about() {
+    let index = index();
+    let project = Project::new(
+        "[project]\nname = \"Routes\"\nversion = \"0.1.0\"\ndependencies = [\"webframe>=1,<2\"]\n",
+        &index,
+    );
+    let out = project.lock(&[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "the project is named `routes`, and its dependencies need the index's `routes` (2.1.0)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let project = Project::new(
+        "[project]\nname = \"shop\"\nversion = \"0.1.0\"\ndependencies = [\"webframe>=1,<2\"]\n",
+        &index,
+    );
+    let out = project.lock(&[]);
+    assert!(
+        !out.stderr.contains("the project is named"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn quiet_prints_nothing_and_lint_warnings_do_not_fail() {
     let index = index();
     let project = Project::new(PYPROJECT, &index);

@@ -117,6 +117,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
 
     let new_lock = lock::build_lock(&resolution, &inputs);
     report_lint(&project, &levels, Some(&new_lock), printer);
+    warn_if_shadowed(&project, &new_lock, printer);
     if let Upgrade::Packages(names) = &options.upgrade {
         for name in names {
             if !new_lock.packages.iter().any(|p| &p.name == name) {
@@ -250,6 +251,26 @@ fn reject_direct_references(project: &Project) -> Result<(), crate::source::Inpu
         }
     }
     Ok(())
+}
+
+/// A project named like a package its dependencies need (a project called `prefect`
+/// next to PyPI's prefect): the two cannot be installed together.
+fn warn_if_shadowed(project: &Project, lock: &Lock, printer: &Printer) {
+    let Some(name) = &project.name else {
+        return;
+    };
+    let versions: Vec<String> = lock
+        .packages
+        .iter()
+        .filter(|p| &p.name == name)
+        .map(|p| p.version.to_string())
+        .collect();
+    if !versions.is_empty() {
+        printer.warn(&format!(
+            "the project is named `{name}`, and its dependencies need the index's `{name}` ({}): the two cannot be installed together; rename the project",
+            versions.join(", ")
+        ));
+    }
 }
 
 /// Says once when nothing can be cached (the cache is best effort, so each failed entry
