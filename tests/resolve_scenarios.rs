@@ -598,6 +598,36 @@ fn a_version_held_back_by_another_forks_pythons_is_not_reused() {
 }
 
 #[test]
+fn a_package_pinning_what_another_pins_is_decided_first_not_walked_down() {
+    // dagster (core), dagster-webserver (web) and dagster-dbt (dbt) pin each other's
+    // versions exactly; the oldest dbt pins nothing. The answer is core 1.0, web 1.0,
+    // dbt 0.50, not dbt 0.1.
+    let mut index = IndexBuilder::default();
+    for minor in 2..50 {
+        let version = format!("0.{minor}");
+        index.simple("core", &version, &[]);
+        index.simple("dbt", &version, &[&format!("core=={version}")]);
+        if minor < 10 {
+            index.simple("web", &version, &[&format!("core=={version}")]);
+        }
+    }
+    for version in ["1.0", "1.1", "1.2"] {
+        index.simple("core", version, &[]);
+    }
+    index
+        .simple("web", "1.0", &["core==1.0"])
+        .simple("web", "1.1", &["core==1.1"])
+        .simple("dbt", "0.50", &["core==1.0"])
+        .simple("dbt", "0.1", &["core"]);
+    let resolution = resolve_ok(
+        &index,
+        &input(&["core", "web", "dbt"], None),
+        &ResolveOptions::default(),
+    );
+    assert_eq!(pins(&resolution), ["core==1.0", "dbt==0.50", "web==1.0"]);
+}
+
+#[test]
 fn marker_conflict_on_python_version_forks() {
     let mut index = IndexBuilder::default();
     index

@@ -177,7 +177,8 @@ pub(crate) fn resolve_blocking(
     let mut pending = vec![base.clone()];
     let mut solved: Vec<SolvedFork> = Vec::new();
     let mut fork_preferences: HashMap<PackageName, Vec<(Version, MarkerTree)>> = HashMap::new();
-    let mut boosted = std::collections::HashSet::new();
+    // Packages decided earlier after they kept conflicting, with when (1, 2, ...).
+    let mut boosted: HashMap<PackageName, u32> = HashMap::new();
     let mut solves = 0;
     while let Some(fork) = next_fork(&mut pending) {
         solves += 1;
@@ -266,7 +267,8 @@ pub(crate) fn resolve_blocking(
                 ProviderError::Restart(name) => {
                     tracing::debug!("`{name}` keeps conflicting; solving again with it first");
                     drop(provider);
-                    boosted.insert(name);
+                    let rank = u32::try_from(boosted.len()).unwrap_or(u32::MAX - 1) + 1;
+                    boosted.insert(name, rank);
                     pending.push(fork);
                 }
                 ProviderError::Index {

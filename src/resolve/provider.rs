@@ -121,9 +121,15 @@ pub(crate) struct Provider<'a> {
     pub(crate) fork_preferences: &'a HashMap<PackageName, Vec<(Version, MarkerTree)>>,
     /// Whether Requires-Python forks are still allowed (guard against runaway splits).
     pub(crate) allow_forks: bool,
-    /// Packages that conflicted repeatedly in an earlier run: decided before the others.
-    pub(crate) boosted: &'a HashSet<PackageName>,
+    /// Packages that conflicted repeatedly in an earlier run, decided before the others;
+    /// the later one was boosted, the earlier it is decided (the later one is the
+    /// package held back by the earlier one: dagster-webserver first pins dagster, then
+    /// dagster-dbt keeps failing against that pin and must go first).
+    pub(crate) boosted: &'a HashMap<PackageName, u32>,
     pub(crate) conflicts: RefCell<HashMap<PackageName, u32>>,
+    /// Versions of a package rejected at once because a dependency contradicts a version
+    /// already chosen (pubgrub does not count these as conflicts).
+    pub(crate) rejected: RefCell<HashMap<PackageName, u32>>,
     pub(crate) discovery: RefCell<HashMap<PackageName, usize>>,
     pub(crate) chosen: RefCell<HashMap<PackageName, Version>>,
     pub(crate) edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
@@ -138,7 +144,7 @@ impl<'a> Provider<'a> {
         fork: MarkerTree,
         fork_preferences: &'a HashMap<PackageName, Vec<(Version, MarkerTree)>>,
         allow_forks: bool,
-        boosted: &'a HashSet<PackageName>,
+        boosted: &'a HashMap<PackageName, u32>,
     ) -> Self {
         let provider = Self {
             fetcher,
@@ -148,6 +154,7 @@ impl<'a> Provider<'a> {
             allow_forks,
             boosted,
             conflicts: RefCell::default(),
+            rejected: RefCell::default(),
             discovery: RefCell::default(),
             chosen: RefCell::default(),
             edges: RefCell::default(),
@@ -201,6 +208,37 @@ impl<'a> Provider<'a> {
             .exact_pins
             .get(name)
             .is_some_and(|pins| pins.iter().any(|pin| pin.contains(version)))
+    }
+
+    /// Counts a version of `name` whose dependencies exclude a version already chosen
+    /// (dagster-dbt 0.29.27 pins dagster==1.13.27 while dagster-webserver chose
+    /// 1.13.28). pubgrub then just tries the next older version, and would walk hundreds
+    /// of them down to one without the pin; after a few, `name` is decided earlier in a
+    /// fresh run instead, as with repeated conflicts.
+    fn note_rejection(
+        &self,
+        name: &PackageName,
+        constraints: &Constraints,
+    ) -> Result<(), ProviderError> {
+        let chosen = self.chosen.borrow();
+        let contradicts = constraints.iter().any(|(dep, range)| {
+            matches!(dep, Pkg::Base(_))
+                && dep
+                    .name()
+                    .and_then(|n| chosen.get(n))
+                    .is_some_and(|v| !range.contains(v))
+        });
+        drop(chosen);
+        if !contradicts {
+            return Ok(());
+        }
+        let mut rejected = self.rejected.borrow_mut();
+        let count = rejected.entry(name.clone()).or_default();
+        *count += 1;
+        if *count >= RESTART_AFTER_CONFLICTS && !self.boosted.contains_key(name) {
+            return Err(ProviderError::Restart(name.clone()));
+        }
+        Ok(())
     }
 
     /// How the Pythons a version can be installed on relate to the fork, and why it
@@ -497,8 +535,9 @@ pub(crate) fn requirement_range(requirement: &Requirement) -> Range {
 /// cannot reorder decisions already made), as uv does.
 const RESTART_AFTER_CONFLICTS: u32 = 5;
 
-/// Priority: root, then exact pins, then packages that keep conflicting, then discovery order.
-type Priority = (u8, u32, Reverse<usize>);
+/// Priority: root, then exact pins, then packages that keep conflicting (the latest
+/// boosted first), then discovery order.
+type Priority = (u8, u32, u32, Reverse<usize>);
 
 impl DependencyProvider for Provider<'_> {
     type P = Pkg;
@@ -515,7 +554,7 @@ impl DependencyProvider for Provider<'_> {
         stats: &PackageResolutionStatistics,
     ) -> Priority {
         let Some(name) = package.name() else {
-            return (u8::MAX, u32::MAX, Reverse(0));
+            return (u8::MAX, u32::MAX, u32::MAX, Reverse(0));
         };
         let exact = match range.bounding_range() {
             Some((std::ops::Bound::Included(lower), std::ops::Bound::Excluded(upper))) => {
@@ -532,7 +571,7 @@ impl DependencyProvider for Provider<'_> {
         // extra's dependencies are discovered when the extra is, not after every base.
         let class = match exact {
             true => 4,
-            false if self.boosted.contains(name) => 3,
+            false if self.boosted.contains_key(name) => 3,
             false => 2,
         };
         let order = self
@@ -541,7 +580,8 @@ impl DependencyProvider for Provider<'_> {
             .get(name)
             .copied()
             .unwrap_or(usize::MAX);
-        (class, conflicts, Reverse(order))
+        let boost = self.boosted.get(name).copied().unwrap_or(0);
+        (class, boost, conflicts, Reverse(order))
     }
 
     fn choose_version(
@@ -555,7 +595,7 @@ impl DependencyProvider for Provider<'_> {
             Pkg::Extra(name, _) => (name, true),
         };
         let conflicts = self.conflicts.borrow().get(name).copied().unwrap_or(0);
-        if conflicts >= RESTART_AFTER_CONFLICTS && !self.boosted.contains(name) {
+        if conflicts >= RESTART_AFTER_CONFLICTS && !self.boosted.contains_key(name) {
             return Err(ProviderError::Restart(name.clone()));
         }
         // pubgrub panics on a version outside the range; `choose` only returns versions
@@ -617,6 +657,7 @@ impl DependencyProvider for Provider<'_> {
                     requirements.push((marker, requirement));
                 }
                 let mut constraints = self.constraints(package, version, requirements)?;
+                self.note_rejection(name, &constraints)?;
                 if let Pkg::Extra(..) = package {
                     let base = Pkg::Base(name.clone());
                     add_constraint(
