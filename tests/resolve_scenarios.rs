@@ -627,6 +627,82 @@ fn a_package_pinning_what_another_pins_is_decided_first_not_walked_down() {
     assert_eq!(pins(&resolution), ["core==1.0", "dbt==0.50", "web==1.0"]);
 }
 
+/// Records every metadata request, answering from a [`MemoryIndex`].
+struct RecordingIndex {
+    inner: MemoryIndex,
+    asked: std::sync::Mutex<Vec<String>>,
+}
+
+impl pinctl::index::PackageIndex for RecordingIndex {
+    fn versions<'a>(
+        &'a self,
+        name: &'a PackageName,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Arc<pinctl::index::PackageVersions>, pinctl::index::IndexError>,
+    > {
+        self.inner.versions(name)
+    }
+
+    fn metadata<'a>(
+        &'a self,
+        name: &'a PackageName,
+        version: &'a Version,
+    ) -> futures::future::BoxFuture<'a, Result<Arc<Metadata>, pinctl::index::IndexError>> {
+        self.asked
+            .lock()
+            .unwrap()
+            .push(format!("{name}=={version}"));
+        self.inner.metadata(name, version)
+    }
+}
+
+#[test]
+fn backtracking_through_versions_asks_for_older_metadata_in_a_batch() {
+    // `lib` 1.30 to 1.40 need a `dep` that does not exist: the solver walks them down
+    // one by one to 1.29.
+    let mut index = IndexBuilder::default();
+    for minor in 0..=40 {
+        let requires: &[&str] = if minor >= 30 { &["dep>=99"] } else { &[] };
+        index.simple("lib", &format!("1.{minor}"), requires);
+    }
+    index.simple("dep", "1.0", &[]);
+    let recording = Arc::new(RecordingIndex {
+        inner: index.index.clone(),
+        asked: std::sync::Mutex::default(),
+    });
+    let runtime = rt();
+    let resolution = runtime
+        .block_on(resolve(
+            &input(&["lib"], None),
+            recording.clone(),
+            &ResolveOptions::default(),
+            Arc::new(NoReporter),
+        ))
+        .unwrap();
+    assert_eq!(pins(&resolution), ["lib==1.29"]);
+    // Prefetches run on the runtime and may land just after the resolution returns.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !recording
+        .asked
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|a| a == "lib==1.20")
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let asked = recording.asked.lock().unwrap().clone();
+    // Once it was backtracking, the older releases were asked for ahead of the solver
+    // (1.20 was never chosen), each once.
+    assert!(asked.contains(&"lib==1.20".to_string()), "{asked:?}");
+    let mut unique = asked.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), asked.len(), "{asked:?}");
+}
+
 #[test]
 fn marker_conflict_on_python_version_forks() {
     let mut index = IndexBuilder::default();

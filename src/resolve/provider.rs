@@ -130,6 +130,8 @@ pub(crate) struct Provider<'a> {
     /// Versions of a package rejected at once because a dependency contradicts a version
     /// already chosen (pubgrub does not count these as conflicts).
     pub(crate) rejected: RefCell<HashMap<PackageName, u32>>,
+    /// How many versions of each package the solver has chosen so far.
+    pub(crate) tried: RefCell<HashMap<PackageName, u32>>,
     pub(crate) discovery: RefCell<HashMap<PackageName, usize>>,
     pub(crate) chosen: RefCell<HashMap<PackageName, Version>>,
     pub(crate) edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
@@ -155,6 +157,7 @@ impl<'a> Provider<'a> {
             boosted,
             conflicts: RefCell::default(),
             rejected: RefCell::default(),
+            tried: RefCell::default(),
             discovery: RefCell::default(),
             chosen: RefCell::default(),
             edges: RefCell::default(),
@@ -208,6 +211,36 @@ impl<'a> Provider<'a> {
             .exact_pins
             .get(name)
             .is_some_and(|pins| pins.iter().any(|pin| pin.contains(version)))
+    }
+
+    /// Once the solver has tried a few versions of `name`, it is backtracking through
+    /// them: ask for the metadata of the next older ones in `range` together, rather
+    /// than one round trip per version (as uv's batch prefetch does).
+    fn prefetch_older(&self, name: &PackageName, range: &Range, chosen: &Version) {
+        let tried = {
+            let mut tried = self.tried.borrow_mut();
+            let count = tried.entry(name.clone()).or_default();
+            *count += 1;
+            *count
+        };
+        if tried < PREFETCH_AFTER_TRIES || tried % PREFETCH_AFTER_TRIES != 0 {
+            return;
+        }
+        let Ok(versions) = self.fetcher.versions(name) else {
+            return;
+        };
+        let older = versions
+            .versions
+            .range(..chosen)
+            .rev()
+            .filter(|(v, files)| {
+                range.contains(v) && files.any_usable() && files.yanked().is_none()
+            })
+            .map(|(v, _)| v)
+            .take(PREFETCH_BATCH);
+        for version in older {
+            self.fetcher.request_metadata(name, version);
+        }
     }
 
     /// Counts a version of `name` whose dependencies exclude a version already chosen
@@ -531,6 +564,11 @@ pub(crate) fn requirement_range(requirement: &Requirement) -> Range {
     }
 }
 
+/// After this many versions of one package were chosen (and every this many again), the
+/// metadata of the next [`PREFETCH_BATCH`] older candidates is requested at once.
+const PREFETCH_AFTER_TRIES: u32 = 3;
+const PREFETCH_BATCH: usize = 20;
+
 /// A package that conflicted this often is decided earlier in a fresh run (pubgrub 0.4
 /// cannot reorder decisions already made), as uv does.
 const RESTART_AFTER_CONFLICTS: u32 = 5;
@@ -608,6 +646,7 @@ impl DependencyProvider for Provider<'_> {
         {
             self.chosen.borrow_mut().insert(name.clone(), v.clone());
             self.fetcher.request_metadata(name, v);
+            self.prefetch_older(name, range, v);
         }
         Ok(chosen)
     }
