@@ -22,3 +22,4 @@ pub mod reporter;
 pub mod resolve;
 pub mod settings;
 pub mod source;
+pub(crate) mod spelling;

@@ -128,6 +128,19 @@ impl IndexBuilder {
         self
     }
 
+    /// An sdist-only version that declares `requires_python`.
+    fn requiring_python(&mut self, name: &str, version: &str, rp: &str) -> &mut Self {
+        self.add(
+            name,
+            version,
+            &VersionSpec {
+                requires_python: Some(rp),
+                sdist: true,
+                ..VersionSpec::default()
+            },
+        )
+    }
+
     /// A plain version: sdist + a py3-none-any wheel.
     fn simple(&mut self, name: &str, version: &str, requires: &[&str]) -> &mut Self {
         self.add(
@@ -429,15 +442,7 @@ fn forks_on_sys_platform() {
 fn requires_python_fork_gives_newest_per_python() {
     let mut index = IndexBuilder::default();
     for (version, rp) in [("1.26.0", ">=3.9"), ("2.0.0", ">=3.9"), ("2.3.0", ">=3.11")] {
-        index.add(
-            "numpy",
-            version,
-            &VersionSpec {
-                requires_python: Some(rp),
-                sdist: true,
-                ..VersionSpec::default()
-            },
-        );
+        index.requiring_python("numpy", version, rp);
     }
     let resolution = resolve_ok(
         &index,
@@ -556,26 +561,10 @@ fn a_version_held_back_by_another_forks_pythons_is_not_reused() {
         ("3.6.1", ">=3.11,!=3.14.1"),
         ("3.7", ">=3.12,!=3.14.1"),
     ] {
-        index.add(
-            "networkx",
-            version,
-            &VersionSpec {
-                requires_python: Some(rp),
-                sdist: true,
-                ..VersionSpec::default()
-            },
-        );
+        index.requiring_python("networkx", version, rp);
     }
     for (version, rp) in [("1.0", ">=3.10"), ("2.0", ">=3.12")] {
-        index.add(
-            "u",
-            version,
-            &VersionSpec {
-                requires_python: Some(rp),
-                sdist: true,
-                ..VersionSpec::default()
-            },
-        );
+        index.requiring_python("u", version, rp);
     }
     let resolution = resolve_ok(
         &index,
@@ -1227,15 +1216,7 @@ fn newest_python_fork_is_solved_first() {
     // older version the `<3.11` branch needs.
     let mut index = IndexBuilder::default();
     for (version, rp) in [("1.0", ">=3.9"), ("2.0", ">=3.11")] {
-        index.add(
-            "a",
-            version,
-            &VersionSpec {
-                requires_python: Some(rp),
-                sdist: true,
-                ..VersionSpec::default()
-            },
-        );
+        index.requiring_python("a", version, rp);
     }
     index.simple("c", "1.0", &[]).simple("c", "2.0", &[]);
     let input = input(
@@ -1277,15 +1258,7 @@ fn requires_python_exclusions_fork() {
     // two Pythons, which get the newest version that installs there.
     let mut index = IndexBuilder::default();
     for (version, rp) in [("47.0.0", ">=3.8"), ("50.0.2", ">=3.9, !=3.9.0, !=3.9.1")] {
-        index.add(
-            "cryptography",
-            version,
-            &VersionSpec {
-                requires_python: Some(rp),
-                sdist: true,
-                ..VersionSpec::default()
-            },
-        );
+        index.requiring_python("cryptography", version, rp);
     }
     let resolution = resolve_ok(
         &index,
@@ -1391,26 +1364,10 @@ fn relocking_with_the_lock_as_preferences_changes_nothing() {
         ("47.0.0", ">=3.8, !=3.9.0, !=3.9.1"),
         ("50.0.2", ">=3.9, !=3.9.0, !=3.9.1"),
     ] {
-        index.add(
-            "cryptography",
-            version,
-            &VersionSpec {
-                requires_python: Some(rp),
-                sdist: true,
-                ..VersionSpec::default()
-            },
-        );
+        index.requiring_python("cryptography", version, rp);
     }
     for (version, rp) in [("1.0", ">=3.9"), ("2.0", ">=3.11")] {
-        index.add(
-            "a",
-            version,
-            &VersionSpec {
-                requires_python: Some(rp),
-                sdist: true,
-                ..VersionSpec::default()
-            },
-        );
+        index.requiring_python("a", version, rp);
     }
     let input = input(&["cryptography", "a"], Some(">=3.9"));
     let first = resolve_ok(&index, &input, &ResolveOptions::default());

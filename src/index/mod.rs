@@ -346,21 +346,13 @@ pub trait PackageIndex: Send + Sync {
 
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr;
+
     use super::*;
 
     fn file(filename: &str) -> DistFile {
-        let kind = match filename.strip_suffix(".whl") {
-            Some(stem) => {
-                let parts: Vec<&str> = stem.rsplitn(4, '-').collect();
-                let split = |s: &str| s.split('.').map(ToOwned::to_owned).collect();
-                FileKind::Wheel {
-                    python_tags: split(parts[2]),
-                    abi_tags: split(parts[1]),
-                    platform_tags: split(parts[0]),
-                }
-            }
-            None => FileKind::Sdist,
-        };
+        let project = PackageName::from_str("a").unwrap();
+        let kind = filename::parse_filename(filename, &project).unwrap().kind;
         DistFile {
             filename: filename.to_owned(),
             url: String::new(),

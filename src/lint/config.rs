@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::{Level, RULES, Rule, find_rule, rule_names};
 use crate::project::Layout;
 use crate::source::{InputError, SourceFile, Span};
+use crate::spelling::edit_distance;
 
 /// The level of every rule, where set explicitly (the rest use their defaults).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -151,22 +152,6 @@ fn unknown_rule_hint(name: &str) -> String {
         ),
         None => format!("valid rules: {}", rule_names().join(", ")),
     }
-}
-
-/// Levenshtein distance, for suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
