@@ -212,7 +212,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub refresh: bool,
     /// HTTP requests in flight at once [default: 50].
-    #[arg(long, env = "PINCTL_CONCURRENCY", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, env = "PINCTL_CONCURRENCY", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: Option<u16>,
     #[command(flatten)]
     pub cache: CacheArgs,

@@ -18,6 +18,7 @@ pub mod outdated;
 pub mod printer;
 pub mod progress;
 pub mod project;
+pub(crate) mod python;
 pub mod reporter;
 pub mod resolve;
 pub mod settings;

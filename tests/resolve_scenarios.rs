@@ -889,6 +889,7 @@ fn preferences_are_kept_unless_upgrading() {
                 vec![Version::from_str("1.0").unwrap()],
             ),
         ]),
+        ..ResolveOptions::default()
     };
     let input = input(&["a", "b"], None);
     assert_eq!(

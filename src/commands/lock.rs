@@ -69,6 +69,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs, printer: &Printer) -> anyhow::Re
     let options = ResolveOptions {
         preferences: preferences(existing.as_ref(), &upgrade),
         upgrade,
+        concurrency: settings.concurrency,
         ..ResolveOptions::default()
     };
     let input = ResolveInput {

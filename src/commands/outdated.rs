@@ -49,6 +49,7 @@ pub fn run(
 
     let settings = settings::index_settings(&index, Some(&project))?;
     let url = settings.url.clone();
+    let concurrency = settings.concurrency;
 
     let progress = Arc::new(ProgressReporter::new(printer, "Checking"));
     let reporter: Arc<dyn Reporter> = progress.clone();
@@ -58,7 +59,7 @@ pub fn run(
         .context("failed to start the async runtime")?;
     let mut report = runtime.block_on(async {
         let index = HttpIndex::new(settings, reporter)?;
-        find_outdated(&input, &index).await
+        find_outdated(&input, &index, concurrency).await
     })?;
     progress.finish();
     relativize_paths(&mut report);

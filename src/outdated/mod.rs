@@ -12,23 +12,17 @@ pub mod input;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Bound;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures::StreamExt as _;
 use pep440_rs::{Version, VersionSpecifiers};
-use pep508_rs::{
-    MarkerTree, MarkerTreeKind, MarkerValueVersion, PackageName, Requirement, VersionOrUrl,
-};
-use pubgrub::Ranges;
+use pep508_rs::{MarkerTree, PackageName, Requirement, VersionOrUrl};
 
 use crate::index::{IndexError, PackageIndex, PackageVersions, Yanked};
 use crate::project::{GroupName, Scope};
+use crate::python::PythonRange;
 use crate::source::{SourceFile, Span};
-
-/// How many index requests `outdated` keeps in flight at once.
-pub const CONCURRENCY: usize = 32;
 
 /// One package version as the lock records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,18 +301,20 @@ impl OutdatedReport {
 }
 
 /// Compares every locked package with the index: one `versions` request per package
-/// name, at most [`CONCURRENCY`] in flight, through the index's own cache rules.
+/// name, at most `concurrency` (the user's `--concurrency`, at least 1) in flight,
+/// through the index's own cache rules.
 ///
 /// Packages the index does not know are listed in [`OutdatedReport::not_found`]; any other
 /// index failure aborts the run (the first failing package by name is reported).
 pub async fn find_outdated(
     input: &OutdatedInput,
     index: &dyn PackageIndex,
+    concurrency: usize,
 ) -> Result<OutdatedReport, IndexError> {
     let names: BTreeSet<&PackageName> = input.packages.iter().map(|p| &p.name).collect();
     let mut responses = futures::stream::iter(names)
         .map(|name| async move { (name, index.versions(name).await) })
-        .buffer_unordered(CONCURRENCY);
+        .buffer_unordered(concurrency.max(1));
     let mut results = BTreeMap::new();
     while let Some((name, response)) = responses.next().await {
         results.insert(name, response);
@@ -469,99 +465,6 @@ fn compare(
         blocked_by,
         newer_requires_python,
         specifiers: specs.iter().map(|spec| spec.location()).collect(),
-    }
-}
-
-/// The project's Python range, for testing a version's Requires-Python.
-///
-/// A version supports the project when its Requires-Python admits the project's lowest
-/// Python (its lower bound is not above the project's) and overlaps the project's range.
-/// Upper bounds such as `<4` are otherwise ignored, as uv and pip do, so a package
-/// declaring `>=3.8,<4` still counts for a project declaring `>=3.9`.
-#[derive(Debug, Clone)]
-struct PythonRange {
-    range: Option<Ranges<Version>>,
-}
-
-impl PythonRange {
-    fn new(requires_python: Option<&VersionSpecifiers>) -> Self {
-        Self {
-            range: requires_python.map(|s| pep440_rs::release_specifiers_to_ranges(s.clone())),
-        }
-    }
-
-    /// The range for a locked version whose lock marker is `marker`: a lock forked on
-    /// Python holds each version only for part of the project's range.
-    fn narrowed(&self, marker: &MarkerTree) -> Self {
-        let pythons = marker_pythons(marker);
-        if pythons == Ranges::full() {
-            return self.clone();
-        }
-        let range = match &self.range {
-            Some(project) => project.intersection(&pythons),
-            None => pythons,
-        };
-        if range.is_empty() {
-            // A marker no Python of the project satisfies: compare against the whole range.
-            return self.clone();
-        }
-        Self { range: Some(range) }
-    }
-
-    fn admits(&self, requires_python: Option<&VersionSpecifiers>) -> bool {
-        let (Some(project), Some(requires_python)) = (&self.range, requires_python) else {
-            return true;
-        };
-        let package = pep440_rs::release_specifiers_to_ranges(requires_python.clone());
-        let (Some((project_lower, _)), Some((package_lower, _))) =
-            (project.bounding_range(), package.bounding_range())
-        else {
-            return false;
-        };
-        lower_bound_le(package_lower, project_lower) && !package.is_disjoint(project)
-    }
-}
-
-/// The Python versions under which `marker` can hold (every other variable free).
-fn marker_pythons(marker: &MarkerTree) -> Ranges<Version> {
-    let union = |children: &mut dyn Iterator<Item = MarkerTree>| {
-        children.fold(Ranges::empty(), |acc, child| {
-            acc.union(&marker_pythons(&child))
-        })
-    };
-    match marker.kind() {
-        MarkerTreeKind::True => Ranges::full(),
-        MarkerTreeKind::False => Ranges::empty(),
-        MarkerTreeKind::Version(node) => {
-            let python = matches!(
-                node.key(),
-                MarkerValueVersion::PythonFullVersion | MarkerValueVersion::PythonVersion
-            );
-            node.edges().fold(Ranges::empty(), |acc, (range, child)| {
-                let below = marker_pythons(&child);
-                let edge = if python {
-                    range.intersection(&below)
-                } else {
-                    below
-                };
-                acc.union(&edge)
-            })
-        }
-        MarkerTreeKind::String(node) => union(&mut node.children().map(|(_, child)| child)),
-        MarkerTreeKind::In(node) => union(&mut node.children().map(|(_, child)| child)),
-        MarkerTreeKind::Contains(node) => union(&mut node.children().map(|(_, child)| child)),
-        MarkerTreeKind::Extra(node) => union(&mut node.children().map(|(_, child)| child)),
-    }
-}
-
-/// Whether lower bound `a` admits everything lower bound `b` admits (`a <= b`).
-fn lower_bound_le(a: Bound<&Version>, b: Bound<&Version>) -> bool {
-    match (a, b) {
-        (Bound::Unbounded, _) => true,
-        (_, Bound::Unbounded) => false,
-        (Bound::Included(x) | Bound::Excluded(x), Bound::Excluded(y))
-        | (Bound::Included(x), Bound::Included(y)) => x <= y,
-        (Bound::Excluded(x), Bound::Included(y)) => x < y,
     }
 }
 

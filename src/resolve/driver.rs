@@ -17,10 +17,11 @@ use crate::reporter::Reporter;
 
 use super::fetch::{Fetcher, copy_error};
 use super::graph::{self, SolvedFork};
-use super::markers::{self, exact_pins, mentions_prerelease, requires_python_marker};
+use super::markers::{self, exact_pins, mentions_prerelease};
 use super::provider::{Pkg, Policy, Provider, ProviderError};
 use super::report;
 use super::{Resolution, ResolutionStrategy, ResolveError, ResolveInput, ResolveOptions, Upgrade};
+use crate::python::{self, requires_python_marker};
 
 /// More solver runs than this means the markers keep splitting: give up.
 const MAX_SOLVES: usize = 256;
@@ -148,10 +149,10 @@ fn releases_of(
 fn next_fork(pending: &mut Vec<MarkerTree>) -> Option<MarkerTree> {
     let mut best: Option<(usize, Bound<Version>)> = None;
     for (i, fork) in pending.iter().enumerate() {
-        let lower = markers::python_lower_bound(fork);
+        let lower = python::python_lower_bound(fork);
         if best
             .as_ref()
-            .is_none_or(|(_, b)| markers::cmp_lower_bounds(&lower, b).is_ge())
+            .is_none_or(|(_, b)| python::cmp_lower_bounds(lower.as_ref(), b.as_ref()).is_ge())
         {
             best = Some((i, lower));
         }
@@ -172,6 +173,7 @@ pub(crate) fn resolve_blocking(
         Arc::clone(reporter),
         runtime,
         policy.lock_preferences.clone(),
+        options.concurrency,
     );
     let base = requires_python_marker(input.requires_python.as_ref());
     let mut pending = vec![base.clone()];
@@ -240,7 +242,7 @@ pub(crate) fn resolve_blocking(
                 };
                 let mut explanation = report::explain(&tree, &formatter);
                 if fork != base {
-                    let bounds = markers::python_bounds(input.requires_python.as_ref());
+                    let bounds = python::python_bounds(input.requires_python.as_ref());
                     let shown = markers::simplify(fork.clone(), &bounds);
                     if let Some(text) = shown.try_to_string() {
                         explanation = format!("For environments where `{text}`:\n{explanation}");

@@ -20,9 +20,6 @@ use crate::reporter::Reporter;
 
 use super::markers::restrict_extras;
 
-/// How many index requests may be in flight at once.
-const MAX_IN_FLIGHT: usize = 50;
-
 /// A finished request: the answer or the (shared) error.
 pub(crate) type Answer<T> = Result<Arc<T>, Arc<IndexError>>;
 
@@ -58,12 +55,13 @@ impl Fetcher {
         reporter: Arc<dyn Reporter>,
         runtime: tokio::runtime::Handle,
         preferences: HashMap<PackageName, Vec<Version>>,
+        concurrency: usize,
     ) -> Arc<Self> {
         Arc::new(Self {
             index,
             reporter,
             runtime,
-            limit: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            limit: Arc::new(Semaphore::new(concurrency.max(1))),
             state: Mutex::new(State::default()),
             ready: Condvar::new(),
             preferences,

@@ -13,9 +13,10 @@ use crate::project::Scope;
 use crate::reporter::Reporter;
 
 use super::fetch::Fetcher;
-use super::markers::{and, or, overlaps, python_bounds, simplify};
+use super::markers::{and, or, overlaps, simplify};
 use super::provider::{Edge, Pkg, Policy};
 use super::{Resolution, ResolveInput, ResolvedDependency, ResolvedPackage};
+use crate::python::python_bounds;
 
 /// One fork's solver output.
 pub(crate) struct SolvedFork {

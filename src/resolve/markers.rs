@@ -8,7 +8,7 @@ use std::ops::Bound;
 
 use pep440_rs::{Operator, Version, VersionSpecifier, VersionSpecifiers};
 use pep508_rs::{
-    ExtraName, MarkerExpression, MarkerTree, MarkerValueVersion,
+    ExtraName, MarkerExpression, MarkerTree,
     marker::{ExtraOperator, MarkerValueExtra},
 };
 use pubgrub::Ranges;
@@ -77,104 +77,6 @@ pub(crate) fn exact_pins(specifiers: Option<&VersionSpecifiers>) -> Vec<Range> {
         .filter(|s| matches!(s.operator(), Operator::Equal | Operator::ExactEqual))
         .map(specifier_range)
         .collect()
-}
-
-/// `python_full_version <op> 'v'` as a marker.
-fn python_marker(specifier: VersionSpecifier) -> MarkerTree {
-    MarkerTree::expression(MarkerExpression::Version {
-        key: MarkerValueVersion::PythonFullVersion,
-        specifier,
-    })
-}
-
-/// A requires-python specifier set as a marker on `python_full_version` (`true` for `None`).
-pub(crate) fn requires_python_marker(requires_python: Option<&VersionSpecifiers>) -> MarkerTree {
-    let mut marker = MarkerTree::TRUE;
-    for specifier in requires_python.into_iter().flat_map(|s| s.iter()) {
-        marker.and(python_marker(specifier.clone()));
-    }
-    marker
-}
-
-/// A package's Requires-Python as a marker on `python_full_version`, upper bounds dropped:
-/// lower bounds and exclusions (`!=3.9.0`, `!=3.0.*`) are kept, `<`/`<=` are ignored and
-/// `~=X`/`==X.*`/`==X` count as `>=X`.
-///
-/// Upper bounds are ignored on purpose, as uv and pip do: a package that says `<3.11` is
-/// usually wrong, and honouring it would make new Pythons unresolvable. `None` when
-/// nothing is left (no lower bound, no exclusion).
-pub(crate) fn requires_python_fit_marker(
-    requires_python: Option<&VersionSpecifiers>,
-) -> Option<MarkerTree> {
-    let mut marker = MarkerTree::TRUE;
-    for specifier in requires_python.into_iter().flat_map(|s| s.iter()) {
-        let version = specifier.version().clone();
-        let kept = match specifier.operator() {
-            Operator::GreaterThanEqual
-            | Operator::GreaterThan
-            | Operator::NotEqual
-            | Operator::NotEqualStar => specifier.clone(),
-            Operator::Equal | Operator::EqualStar | Operator::TildeEqual => {
-                VersionSpecifier::greater_than_equal_version(version)
-            }
-            Operator::LessThan | Operator::LessThanEqual | Operator::ExactEqual => continue,
-        };
-        marker.and(python_marker(kept));
-    }
-    (!marker.is_true()).then_some(marker)
-}
-
-/// The lowest Python a marker can hold for (`Unbounded` when it holds for every old Python
-/// or does not mention the Python version). Orders forks: the highest Python goes first.
-pub(crate) fn python_lower_bound(marker: &MarkerTree) -> Bound<Version> {
-    if marker.is_false() {
-        return Bound::Unbounded;
-    }
-    let mut union = Range::empty();
-    for conjunction in marker.to_dnf() {
-        let mut range = Range::full();
-        for expression in conjunction {
-            if let MarkerExpression::Version {
-                key: MarkerValueVersion::PythonFullVersion | MarkerValueVersion::PythonVersion,
-                specifier,
-            } = &expression
-            {
-                range = range.intersection(&specifier_range(specifier));
-            }
-        }
-        union = union.union(&range);
-    }
-    match union.bounding_range() {
-        Some((lower, _)) => lower.cloned(),
-        None => Bound::Unbounded,
-    }
-}
-
-/// Orders lower bounds: `Unbounded` lowest, then by version, `Excluded(v)` above `Included(v)`.
-pub(crate) fn cmp_lower_bounds(a: &Bound<Version>, b: &Bound<Version>) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    match (a, b) {
-        (Bound::Unbounded, Bound::Unbounded) => Ordering::Equal,
-        (Bound::Unbounded, _) => Ordering::Less,
-        (_, Bound::Unbounded) => Ordering::Greater,
-        (Bound::Included(x) | Bound::Excluded(x), Bound::Included(y) | Bound::Excluded(y)) => {
-            x.cmp(y).then_with(|| {
-                let rank = |b: &Bound<Version>| u8::from(matches!(b, Bound::Excluded(_)));
-                rank(a).cmp(&rank(b))
-            })
-        }
-    }
-}
-
-/// The bounds of a requires-python specifier set, for `simplify_python_versions`.
-pub(crate) fn python_bounds(
-    requires_python: Option<&VersionSpecifiers>,
-) -> (Bound<Version>, Bound<Version>) {
-    let range = specifiers_range(requires_python);
-    match range.bounding_range() {
-        Some((lower, upper)) => (lower.cloned(), upper.cloned()),
-        None => (Bound::Unbounded, Bound::Unbounded),
-    }
 }
 
 /// Simplifies a marker assuming the project's requires-python holds.
@@ -382,53 +284,5 @@ mod tests {
             restrict_extras(&m, &[x]),
             MarkerTree::from_str("sys_platform == 'linux'").unwrap()
         );
-    }
-
-    #[test]
-    fn requires_python_without_upper_bounds() {
-        let fit = |s: &str| requires_python_fit_marker(Some(&specs(s)));
-        assert_eq!(
-            fit(">=3.10,<3.13").unwrap(),
-            MarkerTree::from_str("python_full_version >= '3.10'").unwrap()
-        );
-        assert!(fit("<=3.8").is_none());
-        assert_eq!(
-            fit("~=3.8").unwrap(),
-            MarkerTree::from_str("python_full_version >= '3.8'").unwrap()
-        );
-        // Exclusions stay: cryptography 50 cannot install on 3.9.0 or 3.9.1.
-        let m = fit(">=3.9, !=3.9.0, !=3.9.1").unwrap();
-        let full =
-            |py: &str| MarkerTree::from_str(&format!("python_full_version == '{py}'")).unwrap();
-        for (py, ok) in [
-            ("3.8.10", false),
-            ("3.9.0", false),
-            ("3.9.1", false),
-            ("3.9.2", true),
-            ("3.14.0", true),
-        ] {
-            assert_eq!(overlaps(&m, &full(py)), ok, "{py}");
-        }
-    }
-
-    #[test]
-    fn python_lower_bounds_order_forks() {
-        let lower = |m: &str| python_lower_bound(&MarkerTree::from_str(m).unwrap());
-        assert_eq!(
-            lower("python_full_version >= '3.15'"),
-            Bound::Included(v("3.15"))
-        );
-        assert_eq!(
-            lower("python_full_version >= '3.11' and python_full_version < '3.15'"),
-            Bound::Included(v("3.11"))
-        );
-        assert_eq!(lower("python_full_version < '3.11'"), Bound::Unbounded);
-        assert_eq!(lower("sys_platform == 'linux'"), Bound::Unbounded);
-        assert_eq!(
-            lower("python_full_version >= '3.12' or python_full_version == '3.10.1'"),
-            Bound::Included(v("3.10.1"))
-        );
-        assert!(cmp_lower_bounds(&Bound::Excluded(v("3.9")), &Bound::Included(v("3.9"))).is_gt());
-        assert!(cmp_lower_bounds(&Bound::Unbounded, &Bound::Included(v("3.0"))).is_lt());
     }
 }

@@ -9,7 +9,7 @@
 mod driver;
 mod fetch;
 mod graph;
-mod markers;
+pub(crate) mod markers;
 mod provider;
 mod report;
 mod suggest;
@@ -116,7 +116,7 @@ pub enum ResolutionStrategy {
 }
 
 /// Policy knobs for one resolution.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ResolveOptions {
     pub upgrade: Upgrade,
     /// Versions in the existing lock, tried first (a package may be locked at several
@@ -124,6 +124,20 @@ pub struct ResolveOptions {
     pub preferences: BTreeMap<PackageName, Vec<Version>>,
     /// Newest or oldest versions first.
     pub resolution: ResolutionStrategy,
+    /// Index requests the resolver keeps in flight at once (at least 1): the user's
+    /// `--concurrency`, the same limit the HTTP index applies.
+    pub concurrency: usize,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        Self {
+            upgrade: Upgrade::default(),
+            preferences: BTreeMap::new(),
+            resolution: ResolutionStrategy::default(),
+            concurrency: crate::index::settings::DEFAULT_CONCURRENCY,
+        }
+    }
 }
 
 /// A dependency edge of a resolved package.

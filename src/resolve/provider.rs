@@ -22,9 +22,8 @@ use crate::index::{IndexError, PackageVersions, VersionFiles};
 use crate::project::Scope;
 
 use super::fetch::Fetcher;
-use super::markers::{
-    Range, and, overlaps, requires_python_fit_marker, restrict_extras, specifiers_range,
-};
+use super::markers::{Range, and, overlaps, restrict_extras, specifiers_range};
+use crate::python::requires_python_fit_marker;
 
 /// A node of the solver's graph.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
