@@ -1,11 +1,10 @@
 //! `pinctl check` end to end: the real binary on files in a temp directory, every run
 //! (exit code, stdout, stderr) snapshotted in snapshots/.
 
-mod common;
-
 use std::process::Command;
 
-use common::cli::{pinctl, run};
+use crate::common::cli::{pinctl, run};
+use crate::common::snapshot;
 use tempfile::TempDir;
 
 /// A temp directory holding `files` (path, text).

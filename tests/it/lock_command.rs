@@ -2,8 +2,6 @@
 //! pylock.toml checked by `packaging.pylock` and installed with pip and uv from the test
 //! venv, and the user-facing stderr of every mode snapshotted in snapshots/.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,9 +18,10 @@ macro_rules! snap {
     };
 }
 
-use common::cli::Output;
-use common::python::{install_into, installed, installed_dists, run_ok, test_venv};
-use common::server::{Fault, PackageSpec, TestIndex};
+use crate::common::cli::Output;
+use crate::common::python::{install_into, installed, installed_dists, run_ok, test_venv};
+use crate::common::server::{Fault, PackageSpec, TestIndex};
+use crate::common::snapshot;
 
 /// The small web project of most tests: production `webframe` (which needs `routes`)
 /// and `modern`, Windows-only `tzdata`, a `fast` extra, a `dev` group that includes a
@@ -136,7 +135,7 @@ impl Project {
 
     fn lock_with(&self, index_url: &str, cache: &Path, args: &[&str]) -> Output {
         let out = Output::of(
-            common::cli::pinctl()
+            crate::common::cli::pinctl()
                 .args(["lock", "--no-progress", "--index-url", index_url])
                 .arg("--cache-dir")
                 .arg(cache)
@@ -875,8 +874,8 @@ fn unreadable_inputs_are_errors_that_say_what_to_do() {
     assert!(check.stderr.contains("pylock.toml:3:8"), "{}", check.stderr);
 
     let empty = tempfile::tempdir().unwrap();
-    let out = common::cli::run(
-        common::cli::pinctl()
+    let out = crate::common::cli::run(
+        crate::common::cli::pinctl()
             .args(["lock", "--no-progress", "--index-url", &index.url()])
             .current_dir(empty.path()),
     );
@@ -889,7 +888,7 @@ fn directory_flag_locks_another_project() {
     let index = index();
     let project = Project::new(PYPROJECT, &index);
     let elsewhere = tempfile::tempdir().unwrap();
-    let out = common::cli::pinctl()
+    let out = crate::common::cli::pinctl()
         .args(["lock", "--no-progress", "-q", "--index-url", &index.url()])
         .arg("--directory")
         .arg(project.path())

@@ -19,8 +19,6 @@
 // The pass table is the point of the scenario test.
 #![allow(clippy::print_stderr)]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -29,9 +27,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::python::{run_ok, test_venv};
-use common::scenario::{Scenario, category, scenario_files};
-use common::server::{TestIndex, normalize};
+use crate::common::python::{run_ok, test_venv};
+use crate::common::scenario::{Scenario, category, scenario_files};
+use crate::common::server::{TestIndex, normalize};
 
 /// Minimum passes out of the scenarios the harness runs (it gives 172/185 today).
 const MIN_PASSED: usize = 172;
@@ -136,7 +134,7 @@ struct Run {
 
 /// Runs `pinctl lock` in `dir`, killing it after [`TIMEOUT`].
 fn lock(dir: &Path, index: &TestIndex) -> Run {
-    let mut child = common::cli::pinctl()
+    let mut child = crate::common::cli::pinctl()
         .args(["lock", "--no-progress", "--index-url"])
         .arg(index.url())
         .arg("--cache-dir")

@@ -2,14 +2,12 @@
 //! in-process test index: every metadata path, every fault, retries counted exactly,
 //! the disk cache (TTL, ETag, refresh, offline, corruption), and no partial entries.
 
-mod common;
-
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::server::{Fault, PackageSpec, TestIndex, sha256_hex};
+use crate::common::server::{Fault, PackageSpec, TestIndex, sha256_hex};
 use pep440_rs::Version;
 use pep508_rs::PackageName;
 use pinctl::index::{HttpIndex, IndexError, IndexSettings, PackageIndex, simple};

@@ -1,15 +1,14 @@
 //! `pinctl export`: snapshots of every flag on a sample lock, and installs of the export
 //! with pip `--require-hashes` from the in-process test index.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::cli::Output;
-use common::fixtures::*;
-use common::python::{install, run_ok, test_venv};
-use common::server::{PackageSpec, TestIndex, sha256_hex};
+use crate::common::cli::Output;
+use crate::common::fixtures::*;
+use crate::common::python::{install, run_ok, test_venv};
+use crate::common::server::{PackageSpec, TestIndex, sha256_hex};
+use crate::common::snapshot;
 use pinctl::lock::{LockInputs, build_lock};
 use pinctl::project::read_project;
 use pinctl::resolve::Resolution;
@@ -47,7 +46,7 @@ fn sample_project(index_url: &str) -> tempfile::TempDir {
 
 fn pinctl(dir: &Path, args: &[&str]) -> Output {
     Output::of(
-        common::cli::pinctl().args(args).current_dir(dir),
+        crate::common::cli::pinctl().args(args).current_dir(dir),
         &[dir.to_path_buf()],
     )
 }

@@ -3,8 +3,7 @@
 
 /// Asserts the insta snapshot `$name` of `$value`, stored in the repo-root `snapshots/`
 /// directory; further insta settings may follow (`omit_expression => true`,
-/// `filters => vec![...]`).
-#[macro_export]
+/// `filters => vec![...]`). Import it with `use crate::common::snapshot;`.
 macro_rules! snapshot {
     ($name:expr, $value:expr $(, $key:ident => $setting:expr)* $(,)?) => {
         insta::with_settings!({
@@ -16,6 +15,7 @@ macro_rules! snapshot {
         })
     };
 }
+pub(crate) use snapshot;
 
 pub mod cli;
 pub mod fixtures;

@@ -1,8 +1,6 @@
 //! `pinctl cache dir` and `pinctl cache clean`, run as a process.
 
-mod common;
-
-use common::cli::pinctl;
+use crate::common::cli::pinctl;
 
 #[test]
 fn cache_dir_follows_the_flag_then_the_environment() {

@@ -1,9 +1,8 @@
 //! Reading requirements files: comments, continuations, options, hashes, includes.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::snapshot;
 use pinctl::project::ProjectError;
 use pinctl::project::requirements_txt::{self, RequirementsFile};
 

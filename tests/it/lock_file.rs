@@ -1,13 +1,12 @@
 //! The PEP 751 lock file: canonical bytes, round trip, atomic writes, validation by
 //! `packaging.pylock`, and what `pip install -r pylock.toml` / `uv pip install` install.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::fixtures::*;
-use common::python::{self, run_ok, test_venv};
+use crate::common::fixtures::*;
+use crate::common::python::{self, run_ok, test_venv};
+use crate::common::snapshot;
 use pinctl::index::VersionFiles;
 use pinctl::lock::{Change, Freshness, Lock, build_lock, check_fresh, diff, write_if_changed};
 use pinctl::project::Scope;

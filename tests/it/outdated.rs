@@ -2,8 +2,6 @@
 //! a hand-written pyproject.toml and pylock.toml in a temporary directory. Each case
 //! snapshots the exit code, stdout and stderr.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -15,7 +13,8 @@ macro_rules! snap {
     };
 }
 
-use common::server::{PackageSpec, TestIndex};
+use crate::common::server::{PackageSpec, TestIndex};
+use crate::common::snapshot;
 
 const PYPROJECT: &str = r#"[project]
 name = "app"
@@ -379,7 +378,7 @@ fn everything_up_to_date() {
 
 #[test]
 fn help() {
-    let output = common::cli::pinctl()
+    let output = crate::common::cli::pinctl()
         .args(["outdated", "--help"])
         .output()
         .unwrap();

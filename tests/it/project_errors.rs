@@ -1,9 +1,8 @@
 //! The input errors users read, rendered (message, snippet, hint) into one snapshot.
 
-mod common;
-
 use std::fmt::Write as _;
 
+use crate::common::snapshot;
 use pinctl::project::parse_pyproject;
 use pinctl::source::SourceFile;
 

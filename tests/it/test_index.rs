@@ -1,7 +1,5 @@
-//! Tests of the in-process test index itself (tests/common/server.rs): pages, files,
+//! Tests of the in-process test index itself (tests/it/common/server.rs): pages, files,
 //! ranges, faults, counters, and that pip installs from it.
-
-mod common;
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -10,8 +8,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use common::python::{run_ok, test_venv};
-use common::server::{Fault, PackageSpec, TestIndex, sha256_hex};
+use crate::common::python::{run_ok, test_venv};
+use crate::common::server::{Fault, PackageSpec, TestIndex, sha256_hex};
 
 const JSON: &str = "application/vnd.pypi.simple.v1+json";
 
@@ -791,14 +789,14 @@ async fn reqwest_client_works_with_the_server() {
 #[test]
 fn every_repository_scenario_builds() {
     let mut scenarios = 0;
-    for path in common::scenario::scenario_files() {
+    for path in crate::common::scenario::scenario_files() {
         scenarios += 1;
-        let scenario = common::scenario::Scenario::load(&path);
+        let scenario = crate::common::scenario::Scenario::load(&path);
         let index = TestIndex::from_scenario(&scenario);
         for name in scenario.packages.keys() {
             let page = get_json(
                 &index,
-                &format!("/simple/{}/", common::server::normalize(name)),
+                &format!("/simple/{}/", crate::common::server::normalize(name)),
             );
             assert_eq!(page.status, Some(200), "{}: {name}", path.display());
             for f in page.json()["files"].as_array().unwrap() {

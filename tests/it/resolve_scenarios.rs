@@ -12,14 +12,12 @@
 //! Scoring follows the scenario harness: satisfiable scenarios must resolve and contain
 //! every expected `name==version`; unsatisfiable ones must fail.
 //!
-//! `PINCTL_SCENARIO_DUMP=FILE cargo test --test resolve_scenarios packse` appends each
+//! `PINCTL_SCENARIO_DUMP=FILE cargo test --test it resolve_scenarios::packse` appends each
 //! resolution as `category/name.toml<TAB>name==version ...` to FILE, for comparing the
 //! exact version sets with uv's (`../shared/scenarios/uv-reference.json`).
 
 // The pass table is the point of the scenario test.
 #![allow(clippy::print_stderr)]
-
-mod common;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -29,7 +27,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use common::scenario::{Scenario, category, scenario_files};
+use crate::common::scenario::{Scenario, category, scenario_files};
+use crate::common::snapshot;
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{ExtraName, PackageName, Requirement};
 use pinctl::index::memory::MemoryIndex;
