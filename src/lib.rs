@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod diagnostic;
 pub mod export;
 pub mod github;
 pub mod index;
