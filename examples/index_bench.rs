@@ -81,7 +81,7 @@ const WEBAPP: &[&str] = &[
 ];
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> pinctl::diagnostic::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut cache_dir = None;
     let mut url = pinctl::index::settings::DEFAULT_INDEX_URL.to_owned();
@@ -106,7 +106,8 @@ async fn main() -> anyhow::Result<()> {
         url,
         cache_dir.unwrap_or_else(IndexSettings::default_cache_dir),
     );
-    settings.timeout = IndexSettings::timeout_from_env().map_err(anyhow::Error::msg)?;
+    settings.timeout =
+        IndexSettings::timeout_from_env().map_err(pinctl::diagnostic::Report::msg)?;
     let index = HttpIndex::new(settings, Arc::new(NoReporter))?;
     let started = Instant::now();
     let results = futures::future::join_all(names.iter().map(|raw| {
@@ -123,7 +124,7 @@ async fn main() -> anyhow::Result<()> {
                 .or_else(|| versions.versions.iter().next_back())
                 .map(|(v, _)| v.clone());
             let Some(version) = newest else {
-                return Ok::<_, anyhow::Error>(format!("{name}: no versions"));
+                return Ok::<_, pinctl::diagnostic::Report>(format!("{name}: no versions"));
             };
             let metadata = index.metadata(&name, &version).await?;
             Ok(format!(

@@ -7,21 +7,18 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod cli;
-pub mod commands;
 pub mod diagnostic;
 pub mod export;
 pub mod github;
 pub mod index;
 pub mod lint;
 pub mod lock;
+pub mod ops;
 pub mod outdated;
-pub mod printer;
-pub mod progress;
 pub mod project;
 pub(crate) mod python;
 pub mod reporter;
 pub mod resolve;
-pub mod settings;
 pub mod source;
 pub(crate) mod spelling;
+pub mod style;

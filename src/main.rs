@@ -1,11 +1,16 @@
 //! The `pinctl` binary: parse, run, render the error, exit.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+
 use std::process::ExitCode;
 
-use clap::Parser;
-use pinctl::cli::Cli;
-use pinctl::commands::{self, ExitStatus};
-use pinctl::printer::{self, Printer};
+use clap::{CommandFactory as _, FromArgMatches as _};
+
+use crate::cli::args::Cli;
+use crate::cli::commands::{self, ExitStatus};
+use crate::cli::printer::{self, Printer};
 
 /// mimalloc: a lock takes hundreds of thousands of small allocations (index pages), and
 /// glibc's allocator spends much of a warm run growing and trimming its arenas.
@@ -19,12 +24,13 @@ fn main() -> ExitCode {
     // covers kernels that hand them out unasked (`enabled = always`).
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
-    let cli = Cli::parse();
+    // The matches tell, for settings, a flag from its environment variable.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     let printer = Printer::new(&cli.global);
     printer::init_logging(printer.verbosity());
-    match commands::run(cli, &printer) {
+    match commands::run(cli, &matches, &printer) {
         Ok(status) => status.into(),
-        Err(err) if printer::is_broken_pipe(&err) => ExitStatus::Success.into(),
         Err(err) => {
             printer.error(&err);
             ExitStatus::Error.into()

@@ -153,6 +153,16 @@ pub struct InputError {
     pub hint: Option<String>,
 }
 
+impl crate::diagnostic::Diagnostic for InputError {
+    fn hint(&self) -> Option<String> {
+        self.hint.clone()
+    }
+
+    fn snippet(&self) -> Option<String> {
+        Some(self.file.snippet(self.span))
+    }
+}
+
 impl InputError {
     pub fn new(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
         Self {

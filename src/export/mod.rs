@@ -79,6 +79,8 @@ pub enum ExportError {
     UnknownExtra { name: ExtraName, known: String },
 }
 
+impl crate::diagnostic::Diagnostic for ExportError {}
+
 fn known<T: ToString>(items: &[T]) -> String {
     if items.is_empty() {
         "none".to_owned()

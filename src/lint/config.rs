@@ -25,6 +25,12 @@ pub struct LintConfigError {
     pub name: String,
 }
 
+impl crate::diagnostic::Diagnostic for LintConfigError {
+    fn hint(&self) -> Option<String> {
+        Some(LintConfigError::hint(self))
+    }
+}
+
 impl LintConfigError {
     /// The valid names, for the `hint:` line.
     pub fn hint(&self) -> String {

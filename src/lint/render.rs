@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{Finding, Level, Summary};
 use crate::github::{escape_data, escape_property};
-use crate::printer::{BOLD, ERROR, GUTTER, HINT, WARNING};
+use crate::style::{BOLD, ERROR, GUTTER, HINT, WARNING};
 
 /// The `schema_version` of `check --format json`.
 pub const JSON_SCHEMA_VERSION: u32 = 1;

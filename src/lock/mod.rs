@@ -147,14 +147,12 @@ impl LockError {
             LockError::Io(_) => None,
         }
     }
+}
 
-    /// As an `anyhow` error whose chain holds the [`InputError`](crate::source::InputError)
-    /// itself, so the printer draws its snippet.
-    pub fn into_anyhow(self) -> anyhow::Error {
-        match self {
-            LockError::Input(e) => e.into(),
-            LockError::Io(e) => e.into(),
-        }
+impl crate::diagnostic::Diagnostic for LockError {
+    fn wrapped(&self) -> Option<&dyn crate::diagnostic::Diagnostic> {
+        self.input_error()
+            .map(|e| e as &dyn crate::diagnostic::Diagnostic)
     }
 }
 

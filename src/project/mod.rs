@@ -19,6 +19,7 @@ mod pep508;
 mod poetry_reader;
 mod pyproject;
 mod toml_input;
+pub mod tool_pinctl;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -193,6 +194,13 @@ pub enum ProjectError {
     /// Valid input pinctl does not handle (git, path or URL Poetry dependencies).
     #[error(transparent)]
     Unsupported(InputError),
+}
+
+impl crate::diagnostic::Diagnostic for ProjectError {
+    fn wrapped(&self) -> Option<&dyn crate::diagnostic::Diagnostic> {
+        self.input_error()
+            .map(|e| e as &dyn crate::diagnostic::Diagnostic)
+    }
 }
 
 impl ProjectError {

@@ -4,27 +4,17 @@
 //! people: progress, warnings, errors. Colour follows `--color` and `NO_COLOR`
 //! (anstream strips styles when colour is off).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+// Every message goes through the printer even where it needs none of its state yet.
+#![allow(clippy::unused_self)]
 
 use std::io::{IsTerminal, Write};
 
-use anstyle::{AnsiColor, Style};
+use pinctl::diagnostic::Report;
+use pinctl::project::InputWarning;
+use pinctl::reporter::Warning;
+pub use pinctl::style::{BOLD, ERROR, HINT, WARNING};
 
-use crate::cli::{ColorChoice, GlobalArgs};
-use crate::index::IndexError;
-use crate::lock::LockError;
-use crate::project::{InputWarning, ProjectError};
-use crate::source::InputError;
-
-/// Bold red, for `error`.
-pub const ERROR: Style = AnsiColor::Red.on_default().bold();
-/// Bold yellow, for `warning`.
-pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
-/// Bold cyan, for `hint` / `help`.
-pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
-/// Bold blue, for snippet gutters.
-pub const GUTTER: Style = AnsiColor::Blue.on_default().bold();
-/// Bold, for emphasis.
-pub const BOLD: Style = Style::new().bold();
+use crate::cli::args::{ColorChoice, GlobalArgs};
 
 /// How much to say on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,14 +56,6 @@ impl Printer {
         }
     }
 
-    /// A printer that writes messages at normal verbosity and never shows progress (tests).
-    pub fn plain() -> Self {
-        Self {
-            verbosity: Verbosity::Normal,
-            progress: false,
-        }
-    }
-
     pub fn verbosity(&self) -> Verbosity {
         self.verbosity
     }
@@ -83,11 +65,15 @@ impl Printer {
         self.progress
     }
 
-    /// Writes data to stdout. Errors (a closed pipe) are returned so the caller can stop.
-    pub fn data(&self, text: &str) -> std::io::Result<()> {
+    /// Writes data to stdout. A closed stdout (`pinctl export | head`) ends the process
+    /// quietly with exit 0: the reader has what it wanted.
+    pub fn data(&self, text: &str) -> Result<(), Report> {
         let mut out = anstream::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+            Err(e) => Err(Report::from(e).context("failed to write to stdout")),
+        }
     }
 
     /// A message for people, shown unless `-q`.
@@ -128,9 +114,22 @@ impl Printer {
         }
     }
 
+    /// A warning from the library, shown unless `-q`.
+    pub fn warning(&self, warning: Warning<'_>) {
+        match warning {
+            Warning::Input(w) => self.input_warning(w),
+            Warning::Findings(findings) => {
+                if self.verbosity >= Verbosity::Normal {
+                    self.diagnostic(&pinctl::lint::render::human(findings));
+                }
+            }
+            Warning::Message(text) => self.warn(text),
+        }
+    }
+
     /// Renders a failure: `error: ...`, the snippet for input errors, `Caused by:` lines
     /// and a `hint:` when one is known.
-    pub fn error(&self, err: &anyhow::Error) {
+    pub fn error(&self, err: &Report) {
         to_stderr(&render_error(err));
     }
 }
@@ -175,79 +174,20 @@ pub fn init_logging(verbosity: Verbosity) {
         .try_init();
 }
 
-/// An error with a known fix, for errors that are not tied to a file position.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct HintedError {
-    pub message: String,
-    pub hint: String,
-}
-
-impl HintedError {
-    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-}
-
-/// Whether the failure is a closed stdout (`pinctl export | head`): exit quietly then.
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
-/// The positional error inside `cause`, also when a module error wraps it transparently.
-fn as_input_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a InputError> {
-    if let Some(input) = cause.downcast_ref::<InputError>() {
-        return Some(input);
-    }
-    if let Some(project) = cause.downcast_ref::<ProjectError>() {
-        return project.input_error();
-    }
-    match cause.downcast_ref::<LockError>() {
-        Some(LockError::Input(input)) => Some(input),
-        _ => None,
-    }
-}
-
-/// The text [`Printer::error`] writes (styles included; anstream strips them when needed).
-pub fn render_error(err: &anyhow::Error) -> String {
+/// The text [`Printer::error`] writes (styles included; anstream strips them when needed):
+/// the message, each snippet, the causes, and the first hint along the chain.
+pub fn render_error(err: &Report) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let mut hint = None;
-    let _ = writeln!(out, "{ERROR}error{ERROR:#}: {err}");
-    for cause in err.chain() {
-        if let Some(input) = as_input_error(cause) {
-            let _ = writeln!(out, "{}", input.file.snippet(input.span));
-            hint = hint.or(input.hint.clone());
-        } else if let Some(h) = cause.downcast_ref::<HintedError>() {
-            hint = hint.or(Some(h.hint.clone()));
-        } else if let Some(index) = cause.downcast_ref::<IndexError>() {
-            match index {
-                IndexError::Offline { .. } => {
-                    hint = hint.or(Some(
-                        "run once without `--offline` to fill the cache".to_owned(),
-                    ));
-                }
-                IndexError::Refused { hint: h, .. } => hint = hint.or(Some(h.clone())),
-                IndexError::NeedsBuild { name, version, .. } => {
-                    hint = hint.or(Some(format!(
-                        "pinctl reads metadata without running package code: require a version of `{name}` that ships a wheel or static metadata (for example `{name}!={version}`), or a maintained replacement"
-                    )));
-                }
-                _ => {}
-            }
-        }
+    let chain = err.chain();
+    let _ = writeln!(out, "{ERROR}error{ERROR:#}: {}", chain[0]);
+    for snippet in err.snippets() {
+        let _ = writeln!(out, "{snippet}");
     }
-    for cause in err.chain().skip(1) {
+    for cause in &chain[1..] {
         let _ = writeln!(out, "  {BOLD}Caused by:{BOLD:#} {cause}");
     }
-    if let Some(hint) = hint {
+    if let Some(hint) = err.hint() {
         let _ = writeln!(out, "{HINT}hint{HINT:#}: {hint}");
     }
     out
@@ -261,7 +201,7 @@ mod tests {
 
     #[test]
     fn an_sdist_that_needs_a_build_gets_a_hint() {
-        let err = anyhow::Error::new(IndexError::NeedsBuild {
+        let err = Report::from(pinctl::index::IndexError::NeedsBuild {
             name: pep508_rs::PackageName::from_str("pycrypto").unwrap(),
             version: pep440_rs::Version::from_str("2.6.1").unwrap(),
             reason: "PKG-INFO has Metadata-Version 1.1".to_owned(),

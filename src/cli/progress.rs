@@ -1,6 +1,6 @@
 //! Progress on a terminal: an indicatif spinner fed by the library's
-//! [`Reporter`] events. Hidden unless [`Printer::show_progress`] allows it
-//! (a terminal, no `-q`, `-v` or `--no-progress`).
+//! [`Reporter`] events, hidden unless [`Printer::show_progress`] allows it (a terminal,
+//! no `-q`, `-v` or `--no-progress`); the library's warnings, printed above it.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,13 +9,14 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pep508_rs::PackageName;
 
-use crate::printer::Printer;
-use crate::reporter::Reporter;
+use crate::cli::printer::Printer;
+use pinctl::reporter::{Reporter, Warning};
 
 /// Counts the packages looked at and the HTTP requests (done, in flight) on one
 /// spinner line.
 #[derive(Debug)]
 pub struct ProgressReporter {
+    printer: Printer,
     bar: ProgressBar,
     verb: &'static str,
     packages: AtomicUsize,
@@ -38,17 +39,13 @@ impl ProgressReporter {
             ProgressBar::hidden()
         };
         Self {
+            printer: printer.clone(),
             bar,
             verb,
             packages: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
             requests: AtomicUsize::new(0),
         }
-    }
-
-    /// Number of HTTP requests reported so far.
-    pub fn requests(&self) -> usize {
-        self.requests.load(Ordering::Relaxed)
     }
 
     fn redraw(&self) {
@@ -98,6 +95,10 @@ impl Reporter for ProgressReporter {
     fn on_package_discovered(&self, _name: &PackageName) {
         self.packages.fetch_add(1, Ordering::Relaxed);
         self.redraw();
+    }
+
+    fn on_warning(&self, warning: Warning<'_>) {
+        self.bar.suspend(|| self.printer.warning(warning));
     }
 }
 

@@ -67,8 +67,8 @@ pub enum Command {
 /// `pinctl check`
 #[derive(Debug, Args)]
 #[command(
-    after_help = crate::lint::rules_help(),
-    after_long_help = crate::lint::rules_long_help()
+    after_help = pinctl::lint::rules_help(),
+    after_long_help = pinctl::lint::rules_long_help()
 )]
 pub struct CheckArgs {
     /// Requirements files or pyproject.toml files to lint (default: the project's pyproject.toml).
@@ -90,7 +90,7 @@ pub struct CheckArgs {
 
 /// Accepts only the names of lint rules (clap lists them on a typo).
 fn rule_parser() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(crate::lint::rule_names())
+    clap::builder::PossibleValuesParser::new(pinctl::lint::rule_names())
 }
 
 /// `check --format`
