@@ -22,3 +22,4 @@ pub mod resolve;
 pub mod source;
 pub(crate) mod spelling;
 pub mod style;
+pub(crate) mod version_range;

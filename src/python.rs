@@ -12,7 +12,7 @@ use pep440_rs::{Operator, Version, VersionSpecifier, VersionSpecifiers};
 use pep508_rs::{MarkerExpression, MarkerTree, MarkerTreeKind, MarkerValueVersion};
 use pubgrub::Ranges;
 
-use crate::resolve::markers::specifiers_range;
+use crate::version_range::specifiers_range;
 
 /// `python_full_version <op> 'v'` as a marker.
 fn python_marker(specifier: VersionSpecifier) -> MarkerTree {

@@ -17,11 +17,12 @@ use crate::reporter::Reporter;
 
 use super::fetch::{Fetcher, copy_error};
 use super::graph::{self, SolvedFork};
-use super::markers::{self, exact_pins, mentions_prerelease};
+use super::markers;
 use super::provider::{Pkg, Policy, Provider, ProviderError};
 use super::report;
 use super::{Resolution, ResolutionStrategy, ResolveError, ResolveInput, ResolveOptions, Upgrade};
 use crate::python::{self, requires_python_marker};
+use crate::version_range::{self, exact_pins, mentions_prerelease};
 
 /// More solver runs than this means the markers keep splitting: give up.
 const MAX_SOLVES: usize = 256;
@@ -67,7 +68,7 @@ fn expand(
 fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
     let root = root_requirements(input);
     let mut prerelease_opt_in = std::collections::HashSet::new();
-    let mut pins: HashMap<PackageName, Vec<markers::Range>> = HashMap::new();
+    let mut pins: HashMap<PackageName, Vec<version_range::Range>> = HashMap::new();
     for (_, requirement) in &root {
         if let Some(VersionOrUrl::VersionSpecifier(specifiers)) = &requirement.version_or_url {
             if mentions_prerelease(Some(specifiers)) {
@@ -117,7 +118,7 @@ fn policy(input: &ResolveInput, options: &ResolveOptions) -> Policy {
 /// Every release of the packages whose ranges came up empty in a failed solve (already
 /// fetched: the solver asked for them).
 fn releases_of(
-    tree: &pubgrub::DerivationTree<Pkg, markers::Range, String>,
+    tree: &pubgrub::DerivationTree<Pkg, version_range::Range, String>,
     fetcher: &Arc<Fetcher>,
 ) -> report::Releases {
     let mut empty = Vec::new();

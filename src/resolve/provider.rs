@@ -22,8 +22,9 @@ use crate::index::{IndexError, PackageVersions, VersionFiles};
 use crate::project::Scope;
 
 use super::fetch::Fetcher;
-use super::markers::{Range, and, overlaps, restrict_extras, specifiers_range};
+use super::markers::{and, overlaps, restrict_extras};
 use crate::python::requires_python_fit_marker;
+use crate::version_range::{Range, specifiers_range};
 
 /// A node of the solver's graph.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

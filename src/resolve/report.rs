@@ -18,10 +18,10 @@ use pubgrub::{
     DefaultStringReporter, DerivationTree, Derived, External, Map, ReportFormatter, Reporter, Term,
 };
 
-use super::markers::{Range, range_to_pep440, specifier_range, specifiers_range};
 use super::provider::{Pkg, Skip};
 use super::suggest::{self, Suggestion};
 use crate::project::Scope;
+use crate::version_range::{Range, range_to_pep440, specifier_range, specifiers_range};
 
 /// Every release the index lists for a package, with whether it was yanked.
 pub(crate) type Releases = HashMap<PackageName, BTreeMap<Version, bool>>;
