@@ -170,10 +170,6 @@ impl<T, E: Into<Report>> Context<T> for std::result::Result<T, E> {
     }
 }
 
-// MERGE-TEMP: replaced by the typed-index-errors branch.
-impl Diagnostic for crate::index::IndexError {}
-impl Diagnostic for crate::resolve::ResolveError {}
-
 #[cfg(test)]
 mod tests {
     use super::*;

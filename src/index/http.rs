@@ -139,10 +139,56 @@ struct Request<'a> {
 }
 
 enum AttemptError {
-    /// Worth retrying (connection reset, timeout, truncated body).
+    /// Worth retrying: a connection reset, a truncated body.
     Transient(String),
+    /// Worth retrying: no answer in time.
+    Timeout(String),
+    /// Worth retrying: a 429 or 5xx status.
+    Status(u16),
     /// Not worth retrying.
-    Fatal(String),
+    Fatal(IndexError),
+}
+
+impl std::fmt::Display for AttemptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttemptError::Transient(reason) | AttemptError::Timeout(reason) => f.write_str(reason),
+            AttemptError::Status(code) => f.write_str(&status_text(*code)),
+            AttemptError::Fatal(error) => error.fmt(f),
+        }
+    }
+}
+
+/// A response pinctl will not read (too large), not worth retrying.
+fn fatal(req: &Request<'_>, fetched: &Fetched, reason: &str) -> AttemptError {
+    let url = redact(req.url.as_str());
+    AttemptError::Fatal(IndexError::BadBody {
+        message: format!("failed to fetch {url}: {reason}"),
+        url,
+        content_type: fetched
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        first_bytes: String::new(),
+    })
+}
+
+/// A failure on this machine while fetching (a temporary file), not worth retrying.
+fn local_failure(req: &Request<'_>, reason: &str) -> AttemptError {
+    AttemptError::Fatal(IndexError::Internal(format!(
+        "failed to fetch {}: {reason}",
+        redact(req.url.as_str())
+    )))
+}
+
+/// A transport failure of `err`, told apart by kind.
+fn transient(err: &reqwest::Error) -> AttemptError {
+    if err.is_timeout() {
+        AttemptError::Timeout(describe(err))
+    } else {
+        AttemptError::Transient(describe(err))
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -189,12 +235,11 @@ fn describe(err: &reqwest::Error) -> String {
 
 fn verify_sha256(url: &Url, expected: Option<&str>, actual: &str) -> Result<(), IndexError> {
     match expected {
-        Some(expected) if !expected.eq_ignore_ascii_case(actual) => {
-            Err(IndexError::Other(format!(
-                "hash mismatch for `{}`: the index says sha256 `{expected}`, the download has `{actual}`",
-                redact(url.as_str())
-            )))
-        }
+        Some(expected) if !expected.eq_ignore_ascii_case(actual) => Err(IndexError::HashMismatch {
+            url: redact(url.as_str()),
+            expected: expected.to_owned(),
+            actual: actual.to_owned(),
+        }),
         _ => Ok(()),
     }
 }
@@ -202,11 +247,10 @@ fn verify_sha256(url: &Url, expected: Option<&str>, actual: &str) -> Result<(), 
 impl HttpIndex {
     /// A client for `settings.url`. Fails on an invalid URL or a refused plain-http host.
     pub fn new(settings: IndexSettings, reporter: Arc<dyn Reporter>) -> Result<Self, IndexError> {
-        let mut url = Url::parse(&settings.url).map_err(|e| {
-            IndexError::Other(format!(
-                "invalid index URL `{}`: {e}",
-                redact(&settings.url)
-            ))
+        let mut url = Url::parse(&settings.url).map_err(|e| IndexError::InvalidUrl {
+            what: "index URL",
+            url: redact(&settings.url),
+            reason: e.to_string(),
         })?;
         auth::check_transport(&url, &settings.allow_insecure_hosts)?;
         if !url.path().ends_with('/') {
@@ -311,39 +355,53 @@ impl HttpIndex {
                     .permits
                     .acquire()
                     .await
-                    .map_err(|e| IndexError::Other(format!("request pool closed: {e}")))?;
+                    .map_err(|e| IndexError::Internal(format!("request pool closed: {e}")))?;
                 inner.requests.fetch_add(1, Ordering::Relaxed);
                 // Done when dropped: a request given up half-way (the loser of a race
                 // between a metadata file and a range read) is no longer in flight.
                 let _in_flight = InFlight::start(inner.reporter.as_ref(), req.what);
                 self.attempt(req).await
             };
-            let (reason, retry_after) = match outcome {
+            let url = || redact(req.url.as_str());
+            let (failure, retry_after) = match outcome {
                 Ok(f) if is_retryable_status(f.status) => {
                     let after = f
                         .headers
                         .get(header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after);
-                    (status_text(f.status), after)
+                    (AttemptError::Status(f.status), after)
                 }
                 Ok(f) => return Ok(f),
-                Err(AttemptError::Transient(reason)) => (reason, None),
-                Err(AttemptError::Fatal(reason)) => {
-                    return Err(IndexError::Other(format!(
-                        "failed to fetch {}: {reason}",
-                        redact(req.url.as_str())
-                    )));
-                }
+                Err(AttemptError::Fatal(error)) => return Err(error),
+                Err(transient) => (transient, None),
             };
             if attempt >= retries {
-                return Err(IndexError::Other(format!(
-                    "failed to fetch {} after {attempt} {} in {:.1}s: {reason}",
-                    redact(req.url.as_str()),
-                    if attempt == 1 { "retry" } else { "retries" },
-                    started.elapsed().as_secs_f64()
-                )));
+                let seconds = started.elapsed().as_secs_f64();
+                return Err(match failure {
+                    AttemptError::Status(code) => IndexError::HttpStatus {
+                        url: url(),
+                        code,
+                        status: status_text(code),
+                        retries: attempt,
+                        seconds,
+                    },
+                    AttemptError::Timeout(reason) => IndexError::Timeout {
+                        url: url(),
+                        reason,
+                        retries: attempt,
+                        seconds,
+                    },
+                    AttemptError::Transient(reason) => IndexError::Connection {
+                        url: url(),
+                        reason,
+                        retries: attempt,
+                        seconds,
+                    },
+                    AttemptError::Fatal(error) => error,
+                });
             }
+            let reason = failure.to_string();
             let wait = backoff(attempt, retry_after, fastrand::f64());
             tracing::debug!(
                 "retrying {} in {:.2}s after: {reason}",
@@ -359,7 +417,7 @@ impl HttpIndex {
     async fn attempt(&self, req: &Request<'_>) -> Result<Fetched, AttemptError> {
         let mut builder = self
             .client()
-            .map_err(AttemptError::Fatal)?
+            .map_err(|reason| local_failure(req, &reason))?
             .get(req.url.clone())
             .headers(req.headers.clone());
         if let Some(c) = self.credentials_for(req.url) {
@@ -393,7 +451,7 @@ impl HttpIndex {
             **answered = true;
         }
         drop(first);
-        let mut response = sent.map_err(|e| AttemptError::Transient(describe(&e)))?;
+        let mut response = sent.map_err(|e| transient(&e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let final_url = response.url().clone();
@@ -415,15 +473,19 @@ impl HttpIndex {
             return Ok(fetched);
         }
         if let Some(len) = response.content_length().filter(|&l| l > req.limit) {
-            return Err(AttemptError::Fatal(format!(
-                "the response is {len} bytes, more than the limit of {}",
-                req.limit
-            )));
+            return Err(fatal(
+                req,
+                &fetched,
+                &format!(
+                    "the response is {len} bytes, more than the limit of {}",
+                    req.limit
+                ),
+            ));
         }
         let mut sink =
             if req.to_file {
                 Sink::File(tempfile::tempfile().map_err(|e| {
-                    AttemptError::Fatal(format!("cannot create a temporary file: {e}"))
+                    local_failure(req, &format!("cannot create a temporary file: {e}"))
                 })?)
             } else {
                 Sink::Memory(Vec::new())
@@ -436,23 +498,27 @@ impl HttpIndex {
                 Ok(None) => break,
                 Err(e) => {
                     self.inner.bytes.fetch_add(len, Ordering::Relaxed);
-                    return Err(AttemptError::Transient(describe(&e)));
+                    return Err(transient(&e));
                 }
             };
             len += chunk.len() as u64;
             if len > req.limit {
                 self.inner.bytes.fetch_add(len, Ordering::Relaxed);
-                return Err(AttemptError::Fatal(format!(
-                    "the response is larger than the limit of {} bytes",
-                    req.limit
-                )));
+                return Err(fatal(
+                    req,
+                    &fetched,
+                    &format!(
+                        "the response is larger than the limit of {} bytes",
+                        req.limit
+                    ),
+                ));
             }
             match &mut sink {
                 Sink::Memory(buf) => buf.extend_from_slice(&chunk),
                 Sink::File(file) => {
                     hasher.update(&chunk);
                     file.write_all(&chunk).map_err(|e| {
-                        AttemptError::Fatal(format!("cannot write a temporary file: {e}"))
+                        local_failure(req, &format!("cannot write a temporary file: {e}"))
                     })?;
                 }
             }
@@ -468,7 +534,7 @@ impl HttpIndex {
             Sink::Memory(buf) => fetched.body = buf,
             Sink::File(mut file) => {
                 file.seek(SeekFrom::Start(0)).map_err(|e| {
-                    AttemptError::Fatal(format!("cannot rewind a temporary file: {e}"))
+                    local_failure(req, &format!("cannot rewind a temporary file: {e}"))
                 })?;
                 fetched.file = Some((file, hex(&hasher.finalize())));
             }
@@ -477,11 +543,13 @@ impl HttpIndex {
     }
 
     fn status_error(url: &Url, status: u16) -> IndexError {
-        IndexError::Other(format!(
-            "failed to fetch {}: {}",
-            redact(url.as_str()),
-            status_text(status)
-        ))
+        IndexError::HttpStatus {
+            url: redact(url.as_str()),
+            code: status,
+            status: status_text(status),
+            retries: 0,
+            seconds: 0.0,
+        }
     }
 
     async fn page(&self, name: &PackageName) -> Result<Arc<PackageVersions>, IndexError> {
@@ -516,7 +584,11 @@ impl HttpIndex {
         let url = inner
             .base
             .join(&format!("{name}/"))
-            .map_err(|e| IndexError::Other(format!("invalid project URL for `{name}`: {e}")))?;
+            .map_err(|e| IndexError::InvalidUrl {
+                what: "project URL",
+                url: format!("{}{name}/", redact(inner.base.as_str())),
+                reason: e.to_string(),
+            })?;
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static(simple::ACCEPT));
         if let Some(etag) = cached.as_ref().and_then(|c| c.etag.as_deref())
@@ -543,7 +615,8 @@ impl HttpIndex {
         };
         let max_age = header_str(header::CACHE_CONTROL).and_then(|c| parse_max_age(&c));
         let etag = header_str(header::ETAG);
-        let is_json = header_str(header::CONTENT_TYPE).is_some_and(|t| t.contains("json"));
+        let content_type = header_str(header::CONTENT_TYPE);
+        let is_json = content_type.as_deref().is_some_and(|t| t.contains("json"));
         let revalidated = match fetched.status {
             304 => match cached {
                 Some(c) => Some(c),
@@ -568,7 +641,15 @@ impl HttpIndex {
                 } else {
                     simple::parse_html(&fetched.body, &fetched.final_url)
                 }
-                .map_err(|e| IndexError::Other(e.to_string()))?;
+                .map_err(|e| {
+                    let url = redact(&e.url);
+                    IndexError::BadBody {
+                        message: format!("invalid project page `{url}`: {}", e.reason),
+                        url,
+                        content_type,
+                        first_bytes: super::first_bytes(&fetched.body),
+                    }
+                })?;
                 cache_entry(&name, page, max_age, etag)
             };
             cache.write_page(&entry);
@@ -602,12 +683,14 @@ impl HttpIndex {
             });
         }
         let page = self.page(name).await?;
-        let files = page.versions.get(version).ok_or_else(|| {
-            IndexError::Other(format!(
-                "`{name}` has no version `{version}` on {}",
-                redact(inner.base.as_str())
-            ))
-        })?;
+        let files = page
+            .versions
+            .get(version)
+            .ok_or_else(|| IndexError::NoSuchVersion {
+                name: name.clone(),
+                version: version.clone(),
+                index: redact(inner.base.as_str()),
+            })?;
         let mut metadata = if let Some(wheel) = pick_wheel(files.files()) {
             self.wheel_metadata(name, wheel).await?
         } else {
@@ -616,7 +699,10 @@ impl HttpIndex {
                 .iter()
                 .find(|f| f.filename.to_ascii_lowercase().ends_with(".tar.gz"))
                 .or_else(|| files.files().first())
-                .ok_or_else(|| IndexError::Other(format!("`{name}` {version} has no files")))?;
+                .ok_or_else(|| IndexError::NoFiles {
+                    name: name.clone(),
+                    version: version.clone(),
+                })?;
             self.sdist_metadata(name, version, sdist).await?
         };
         if metadata.name != *name || metadata.version != *version {
@@ -687,13 +773,15 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, IndexError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| IndexError::Other(format!("a background task failed: {e}")))?
+        .map_err(|e| IndexError::Internal(format!("a background task failed: {e}")))?
 }
 
 /// Parses a package name for callers holding strings (benchmarks, commands).
 pub fn package_name(s: &str) -> Result<PackageName, IndexError> {
-    PackageName::from_str(s)
-        .map_err(|e| IndexError::Other(format!("invalid package name `{s}`: {e}")))
+    PackageName::from_str(s).map_err(|e| IndexError::InvalidName {
+        name: s.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -62,7 +62,10 @@ impl PackageIndex for MemoryIndex {
             .metadata
             .get(&(name.clone(), version.clone()))
             .cloned()
-            .ok_or_else(|| IndexError::Other(format!("no metadata for `{name}` {version}")));
+            .ok_or_else(|| IndexError::MissingMetadata {
+                name: name.clone(),
+                version: version.clone(),
+            });
         Box::pin(async move { result })
     }
 }

@@ -295,8 +295,9 @@ pub struct Metadata {
     pub provides_extra: Vec<ExtraName>,
 }
 
-/// Why the index could not answer.
-#[derive(Debug, thiserror::Error)]
+/// Why the index could not answer. Every variant about a request names its URL, with
+/// credentials redacted; each carries its own hint ([`Diagnostic`](crate::diagnostic::Diagnostic)).
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum IndexError {
     /// The index has no project of that name.
     #[error("package `{0}` was not found in the package index")]
@@ -314,9 +315,183 @@ pub enum IndexError {
     /// A URL pinctl will not use as given (plain http to a remote host, another scheme).
     #[error("{message}")]
     Refused { message: String, hint: String },
-    /// Any other failure, already phrased for the user (URL, attempts, status).
+    /// The index answered with a status that is no answer (401, 403, 500, ...), after
+    /// the retries a transient status deserves.
+    #[error("failed to fetch {url}{}: {status}", retried(*.retries, *.seconds))]
+    HttpStatus {
+        url: String,
+        code: u16,
+        /// `503 Service Unavailable`.
+        status: String,
+        retries: u32,
+        seconds: f64,
+    },
+    /// No answer in time, after the retries.
+    #[error("failed to fetch {url}{}: {reason}", retried(*.retries, *.seconds))]
+    Timeout {
+        url: String,
+        reason: String,
+        retries: u32,
+        seconds: f64,
+    },
+    /// The connection failed or broke (refused, reset, TLS), after the retries.
+    #[error("failed to fetch {url}{}: {reason}", retried(*.retries, *.seconds))]
+    Connection {
+        url: String,
+        reason: String,
+        retries: u32,
+        seconds: f64,
+    },
+    /// What came back is not what was asked for: not a project page, not a response
+    /// pinctl can use (too large, cut short).
+    #[error("{message}{}", came_back(content_type.as_deref(), first_bytes))]
+    BadBody {
+        url: String,
+        /// One line: what is wrong, naming the URL.
+        message: String,
+        content_type: Option<String>,
+        /// The start of the body, escaped (empty when not kept).
+        first_bytes: String,
+    },
+    /// A download does not have the hash the index gave for it.
+    #[error(
+        "hash mismatch for `{url}`: the index says sha256 `{expected}`, the download has `{actual}`"
+    )]
+    HashMismatch {
+        url: String,
+        expected: String,
+        actual: String,
+    },
+    /// A metadata file that does not parse.
+    #[error("invalid metadata from {url}: {reason}")]
+    InvalidMetadata { url: String, reason: String },
+    /// A wheel or sdist that cannot be read (not an archive, no metadata inside).
+    #[error("{message}")]
+    BadArchive { url: String, message: String },
+    /// A file larger than pinctl downloads to read metadata.
+    #[error(
+        "`{filename}` is {size} bytes, more than the {limit} pinctl downloads to read metadata"
+    )]
+    TooLarge {
+        filename: String,
+        size: u64,
+        limit: u64,
+    },
+    /// A URL (of the index, a project page, a file) that does not parse.
+    #[error("invalid {what} `{url}`: {reason}")]
+    InvalidUrl {
+        what: &'static str,
+        url: String,
+        reason: String,
+    },
+    /// The project page does not list that version.
+    #[error("`{name}` has no version `{version}` on {index}")]
+    NoSuchVersion {
+        name: PackageName,
+        version: Version,
+        index: String,
+    },
+    /// The version is listed without any file to read its metadata from.
+    #[error("`{name}` {version} has no files")]
+    NoFiles { name: PackageName, version: Version },
+    /// An in-memory index was asked for metadata it was not given.
+    #[error("no metadata for `{name}` {version}")]
+    MissingMetadata { name: PackageName, version: Version },
+    /// A name that is not a valid package name.
+    #[error("invalid package name `{name}`: {reason}")]
+    InvalidName { name: String, reason: String },
+    /// pinctl's own machinery failed (a background task, the request pool).
     #[error("{0}")]
-    Other(String),
+    Internal(String),
+}
+
+/// ` after 3 retries in 4.2s`, or nothing when the request was not retried.
+fn retried(retries: u32, seconds: f64) -> String {
+    match retries {
+        0 => String::new(),
+        1 => format!(" after 1 retry in {seconds:.1}s"),
+        n => format!(" after {n} retries in {seconds:.1}s"),
+    }
+}
+
+/// ` (content type `text/html`, starts with `<!DOCTYPE html>`)`, when known.
+fn came_back(content_type: Option<&str>, first_bytes: &str) -> String {
+    match (content_type, first_bytes.is_empty()) {
+        (None, true) => String::new(),
+        (Some(t), true) => format!(" (content type `{t}`)"),
+        (None, false) => format!(" (starts with `{first_bytes}`)"),
+        (Some(t), false) => format!(" (content type `{t}`, starts with `{first_bytes}`)"),
+    }
+}
+
+/// The start of a body for a message: up to 60 characters, escaped, on one line.
+pub fn first_bytes(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(60)]);
+    let mut out: String = text.escape_debug().collect();
+    if body.len() > 60 {
+        out.push_str("...");
+    }
+    out
+}
+
+impl IndexError {
+    /// The URL the failure is about, redacted, when it is about one request.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            IndexError::HttpStatus { url, .. }
+            | IndexError::Timeout { url, .. }
+            | IndexError::Connection { url, .. }
+            | IndexError::BadBody { url, .. }
+            | IndexError::HashMismatch { url, .. }
+            | IndexError::InvalidMetadata { url, .. }
+            | IndexError::BadArchive { url, .. }
+            | IndexError::InvalidUrl { url, .. } => Some(url),
+            _ => None,
+        }
+    }
+}
+
+impl crate::diagnostic::Diagnostic for IndexError {
+    fn hint(&self) -> Option<String> {
+        let hint = match self {
+            IndexError::Offline { .. } => "run once without `--offline` to fill the cache".to_owned(),
+            IndexError::Refused { hint, .. } => hint.clone(),
+            IndexError::NeedsBuild { name, version, .. } => format!(
+                "pinctl reads metadata without running package code: require a version of `{name}` that ships a wheel or static metadata (for example `{name}!={version}`), or a maintained replacement"
+            ),
+            IndexError::HttpStatus { code: 401 | 403, .. } => {
+                "the index wants credentials: put them in `~/.netrc` or in the index URL (`https://user:token@host/simple`)".to_owned()
+            }
+            IndexError::HttpStatus { code: 404 | 410, .. } => {
+                "check the index URL (`--index-url`, `PINCTL_INDEX_URL` or `[tool.pinctl] index-url`)".to_owned()
+            }
+            IndexError::HttpStatus { code: 429 | 500..=599, .. } | IndexError::Connection { .. } => {
+                "the index is unavailable or refused the connection; try again later, or check the index URL and your network".to_owned()
+            }
+            IndexError::Timeout { .. } => {
+                "the index is slow to answer: raise `PINCTL_HTTP_TIMEOUT` (seconds) or lower `--concurrency`".to_owned()
+            }
+            IndexError::BadBody { .. } => {
+                "the index URL may not point at a PEP 503/691 simple index (it ends in `/simple` on most servers)".to_owned()
+            }
+            IndexError::HashMismatch { .. } => {
+                "the index served a file other than the one it lists; if a proxy or mirror sits between, check it, then `pinctl cache clean` and try again".to_owned()
+            }
+            IndexError::InvalidMetadata { .. } | IndexError::BadArchive { .. } => {
+                "the package's files are broken on the index: exclude that version (`name!=version`) or report it upstream".to_owned()
+            }
+            IndexError::NotFound(_)
+            | IndexError::HttpStatus { .. }
+            | IndexError::TooLarge { .. }
+            | IndexError::InvalidUrl { .. }
+            | IndexError::NoSuchVersion { .. }
+            | IndexError::NoFiles { .. }
+            | IndexError::MissingMetadata { .. }
+            | IndexError::InvalidName { .. }
+            | IndexError::Internal(_) => return None,
+        };
+        Some(hint)
+    }
 }
 
 /// The seam between pinctl and a package index.

@@ -282,7 +282,7 @@ pub(crate) fn resolve_blocking(
                     return Err(ResolveError::Fetch {
                         package,
                         version,
-                        source: copy_error(&source),
+                        source: Box::new(copy_error(&source)),
                     });
                 }
             },

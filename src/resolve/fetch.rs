@@ -222,7 +222,7 @@ impl Fetcher {
         let this = Arc::clone(self);
         self.runtime.spawn(async move {
             if let Err(error) = handle.await {
-                let error = Arc::new(IndexError::Other(format!(
+                let error = Arc::new(IndexError::Internal(format!(
                     "an index request failed: {error}"
                 )));
                 fail(&mut this.lock(), error);
@@ -338,22 +338,5 @@ pub(crate) fn specifiers(requirement: &pep508_rs::Requirement) -> Option<&Versio
 
 /// A copy of an index error (the shared original stays in the cache).
 pub(crate) fn copy_error(error: &IndexError) -> IndexError {
-    match error {
-        IndexError::NotFound(name) => IndexError::NotFound(name.clone()),
-        IndexError::Offline { what } => IndexError::Offline { what: what.clone() },
-        IndexError::NeedsBuild {
-            name,
-            version,
-            reason,
-        } => IndexError::NeedsBuild {
-            name: name.clone(),
-            version: version.clone(),
-            reason: reason.clone(),
-        },
-        IndexError::Refused { message, hint } => IndexError::Refused {
-            message: message.clone(),
-            hint: hint.clone(),
-        },
-        IndexError::Other(message) => IndexError::Other(message.clone()),
-    }
+    error.clone()
 }

@@ -40,7 +40,7 @@ pub enum ResolveError {
         package: PackageName,
         version: Option<Version>,
         #[source]
-        source: IndexError,
+        source: Box<IndexError>,
     },
     /// The resolution kept splitting on markers beyond the safety limit.
     #[error(
@@ -50,6 +50,24 @@ pub enum ResolveError {
     /// The solver thread died (a bug).
     #[error("the resolver thread failed: {0}")]
     Internal(String),
+}
+
+impl crate::diagnostic::Diagnostic for ResolveError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ResolveError::NoSolution { hints, .. } if !hints.is_empty() => {
+                Some(hints.join("\nhint: "))
+            }
+            _ => None,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn crate::diagnostic::Diagnostic> {
+        match self {
+            ResolveError::Fetch { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 fn fetch_label(package: &PackageName, version: Option<&Version>) -> String {

@@ -362,10 +362,23 @@ async fn sdist_with_a_wrong_hash_is_refused() {
     let err = client
         .metadata(&name("s"), &version("2.0"))
         .await
-        .unwrap_err()
-        .to_string();
+        .unwrap_err();
     let url = index.file_url("s-2.0.tar.gz");
     let expected = sha256_hex(&index.file("s-2.0.tar.gz").unwrap());
+    match &err {
+        IndexError::HashMismatch {
+            url: at,
+            expected: want,
+            actual,
+        } => {
+            assert_eq!(at, &url);
+            assert_eq!(want, &expected);
+            assert_ne!(actual, &expected);
+        }
+        other => panic!("expected a hash mismatch, got {other:?}"),
+    }
+    assert!(pinctl::diagnostic::Diagnostic::hint(&err).is_some());
+    let err = err.to_string();
     assert!(
         err.contains(&url) && err.contains(&expected) && err.contains("hash mismatch"),
         "{err}"
@@ -884,4 +897,124 @@ async fn a_changed_etag_replaces_the_cached_page() {
         index.request_log(),
         ["GET /simple/a/ 200", "GET /simple/a/ 200"]
     );
+}
+
+/// Each failure of the index comes back as its own variant, naming the URL, with a hint.
+#[tokio::test]
+async fn index_failures_are_typed_and_carry_a_hint() {
+    use pinctl::diagnostic::Diagnostic as _;
+    let url = |index: &TestIndex| format!("{}/a/", index.url());
+
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::Status(403));
+    let cache = tempfile::tempdir().unwrap();
+    let err = client(settings(&index, cache.path()))
+        .versions(&name("a"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IndexError::HttpStatus {
+                code: 403,
+                retries: 0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.url(), Some(url(&index).as_str()));
+    assert_eq!(
+        err.to_string(),
+        format!("failed to fetch {}: 403 Forbidden", url(&index))
+    );
+    assert!(
+        err.hint().unwrap().contains("credentials"),
+        "{:?}",
+        err.hint()
+    );
+
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::Status(503));
+    let mut s = settings(&index, cache.path());
+    s.retries = 1;
+    let err = client(s).versions(&name("a")).await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IndexError::HttpStatus {
+                code: 503,
+                retries: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(" after 1 retry in "), "{err}");
+    assert!(
+        err.hint().unwrap().contains("unavailable"),
+        "{:?}",
+        err.hint()
+    );
+
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::Delay(Duration::from_secs(5)));
+    let mut s = settings(&index, cache.path());
+    s.timeout = Duration::from_millis(300);
+    s.retries = 0;
+    let err = client(s).versions(&name("a")).await.unwrap_err();
+    assert!(matches!(&err, IndexError::Timeout { .. }), "{err:?}");
+    assert_eq!(err.url(), Some(url(&index).as_str()));
+    assert!(err.hint().unwrap().contains("PINCTL_HTTP_TIMEOUT"));
+
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::ConnectionReset { times: 10 });
+    let mut s = settings(&index, cache.path());
+    s.retries = 0;
+    let err = client(s).versions(&name("a")).await.unwrap_err();
+    assert!(matches!(&err, IndexError::Connection { .. }), "{err:?}");
+    assert_eq!(err.url(), Some(url(&index).as_str()));
+
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::MalformedJson);
+    let err = client(settings(&index, cache.path()))
+        .versions(&name("a"))
+        .await
+        .unwrap_err();
+    match &err {
+        IndexError::BadBody {
+            url: at,
+            content_type,
+            first_bytes,
+            ..
+        } => {
+            assert_eq!(at, &url(&index));
+            assert!(
+                content_type.as_deref().is_some_and(|t| t.contains("json")),
+                "{content_type:?}"
+            );
+            assert!(first_bytes.starts_with('{'), "{first_bytes}");
+        }
+        other => panic!("expected a bad body, got {other:?}"),
+    }
+    assert!(err.to_string().contains("(content type `"), "{err}");
+    assert!(err.hint().unwrap().contains("simple index"));
+}
+
+/// Credentials in the index URL never reach a message.
+#[tokio::test]
+async fn failure_messages_redact_credentials() {
+    let index = basic_index();
+    index.fault("/simple/a/", Fault::Status(500));
+    let cache = tempfile::tempdir().unwrap();
+    let mut s = settings(&index, cache.path());
+    s.url = s.url.replace("http://", "http://user:s3cret@");
+    s.retries = 0;
+    let err = client(s).versions(&name("a")).await.unwrap_err();
+    assert!(
+        matches!(&err, IndexError::HttpStatus { code: 500, .. }),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("s3cret"), "{err}");
+    assert!(!err.url().unwrap().contains("s3cret"), "{err:?}");
 }

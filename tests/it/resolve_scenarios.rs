@@ -1099,9 +1099,13 @@ impl pinctl::index::PackageIndex for BrokenIndex {
         let panic = self.panic;
         Box::pin(async move {
             assert!(!panic, "index bug");
-            Err(pinctl::index::IndexError::Other(format!(
-                "GET https://pypi.example/simple/{name}/ failed: 503"
-            )))
+            Err(pinctl::index::IndexError::HttpStatus {
+                url: format!("https://pypi.example/simple/{name}/"),
+                code: 503,
+                status: "503 Service Unavailable".to_owned(),
+                retries: 3,
+                seconds: 1.0,
+            })
         })
     }
 
@@ -1111,9 +1115,10 @@ impl pinctl::index::PackageIndex for BrokenIndex {
         version: &'a Version,
     ) -> futures::future::BoxFuture<'a, Result<Arc<Metadata>, pinctl::index::IndexError>> {
         Box::pin(async move {
-            Err(pinctl::index::IndexError::Other(format!(
-                "no metadata for {name} {version}"
-            )))
+            Err(pinctl::index::IndexError::MissingMetadata {
+                name: name.clone(),
+                version: version.clone(),
+            })
         })
     }
 }

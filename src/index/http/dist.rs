@@ -54,11 +54,9 @@ pub(super) fn pick_wheel(files: &[DistFile]) -> Option<&DistFile> {
 impl HttpIndex {
     fn metadata_text(url: &Url, bytes: &[u8]) -> Result<Metadata, IndexError> {
         let text = String::from_utf8_lossy(bytes);
-        parse_metadata(&text).map_err(|e| {
-            IndexError::Other(format!(
-                "invalid metadata from {}: {e}",
-                redact(url.as_str())
-            ))
+        parse_metadata(&text).map_err(|e| IndexError::InvalidMetadata {
+            url: redact(url.as_str()),
+            reason: e.to_string(),
         })
     }
 
@@ -69,8 +67,10 @@ impl HttpIndex {
         wheel: &DistFile,
     ) -> Result<Metadata, IndexError> {
         let hint = wheel.metadata_file.as_ref();
-        let wheel_url = Url::parse(&wheel.url).map_err(|e| {
-            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
+        let wheel_url = Url::parse(&wheel.url).map_err(|e| IndexError::InvalidUrl {
+            what: "file URL",
+            url: redact(&wheel.url),
+            reason: e.to_string(),
         })?;
         // PEP 658: tried even when not advertised (the reachable PyPI omits the key),
         // until unadvertised sidecars have proved absent on this index.
@@ -87,7 +87,11 @@ impl HttpIndex {
         let mut by_range = None;
         if try_sidecar {
             let sidecar = Url::parse(&format!("{}.metadata", wheel.url)).map_err(|e| {
-                IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&wheel.url)))
+                IndexError::InvalidUrl {
+                    what: "file URL",
+                    url: redact(&wheel.url),
+                    reason: e.to_string(),
+                }
             })?;
             let what = format!("{}.metadata", wheel.filename);
             let request = Request {
@@ -156,12 +160,10 @@ impl HttpIndex {
             zip::read_entry(&mut file, entry)
         })
         .await
-        .map_err(|e| IndexError::Other(format!("reading a wheel failed: {e}")))?
-        .map_err(|e| {
-            IndexError::Other(format!(
-                "cannot read the wheel {}: {e}",
-                redact(wheel_url.as_str())
-            ))
+        .map_err(|e| IndexError::Internal(format!("reading a wheel failed: {e}")))?
+        .map_err(|e| IndexError::BadArchive {
+            url: redact(wheel_url.as_str()),
+            message: format!("cannot read the wheel {}: {e}", redact(wheel_url.as_str())),
         })?;
         Self::metadata_text(&wheel_url, &bytes)
     }
@@ -248,10 +250,10 @@ impl HttpIndex {
             }
         };
         if cd.size == 0 {
-            return Err(IndexError::Other(format!(
-                "the wheel {} is an empty zip archive",
-                redact(url.as_str())
-            )));
+            return Err(IndexError::BadArchive {
+                url: redact(url.as_str()),
+                message: format!("the wheel {} is an empty zip archive", redact(url.as_str())),
+            });
         }
         let cd_bytes = if cd.offset >= tail_start {
             let from = usize::try_from(cd.offset - tail_start).unwrap_or(usize::MAX);
@@ -283,10 +285,13 @@ impl HttpIndex {
             }
         };
         let Some(entry) = zip::find_wheel_metadata(&entries, name.as_ref()) else {
-            return Err(IndexError::Other(format!(
-                "the wheel {} has no `.dist-info/METADATA`",
-                redact(url.as_str())
-            )));
+            return Err(IndexError::BadArchive {
+                url: redact(url.as_str()),
+                message: format!(
+                    "the wheel {} has no `.dist-info/METADATA`",
+                    redact(url.as_str())
+                ),
+            });
         };
         if entry.compressed_size > zip::MAX_ENTRY {
             fallback(zip::ZipError::TooLarge {
@@ -368,10 +373,11 @@ impl HttpIndex {
         file: &DistFile,
     ) -> Result<(File, u64), IndexError> {
         if let Some(size) = file.size.filter(|&s| s > MAX_DOWNLOAD) {
-            return Err(IndexError::Other(format!(
-                "`{}` is {size} bytes, more than the {MAX_DOWNLOAD} pinctl downloads to read metadata",
-                file.filename
-            )));
+            return Err(IndexError::TooLarge {
+                filename: file.filename.clone(),
+                size,
+                limit: MAX_DOWNLOAD,
+            });
         }
         let fetched = self
             .fetch(&Request {
@@ -397,8 +403,10 @@ impl HttpIndex {
         version: &Version,
         sdist: &DistFile,
     ) -> Result<Metadata, IndexError> {
-        let url = Url::parse(&sdist.url).map_err(|e| {
-            IndexError::Other(format!("invalid file URL `{}`: {e}", redact(&sdist.url)))
+        let url = Url::parse(&sdist.url).map_err(|e| IndexError::InvalidUrl {
+            what: "file URL",
+            url: redact(&sdist.url),
+            reason: e.to_string(),
         })?;
         let (file, len) = self.download(&url, &sdist.filename, sdist).await?;
         let is_zip = sdist.filename.to_ascii_lowercase().ends_with(".zip");
@@ -411,12 +419,10 @@ impl HttpIndex {
             }
         })
         .await
-        .map_err(|e| IndexError::Other(format!("reading an sdist failed: {e}")))?
-        .map_err(|e| {
-            IndexError::Other(format!(
-                "cannot read the sdist {}: {e}",
-                redact(url.as_str())
-            ))
+        .map_err(|e| IndexError::Internal(format!("reading an sdist failed: {e}")))?
+        .map_err(|e| IndexError::BadArchive {
+            url: redact(url.as_str()),
+            message: format!("cannot read the sdist {}: {e}", redact(url.as_str())),
         })?;
         sdist::static_metadata(&files, name, version).map_err(|reason| IndexError::NeedsBuild {
             name: name.clone(),
