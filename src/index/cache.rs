@@ -1,4 +1,5 @@
-//! The on-disk cache: JSON entries written atomically, corrupt entries discarded.
+//! The on-disk cache: project pages in a binary form and core metadata as JSON, each
+//! written atomically; an entry that does not decode is discarded and fetched again.
 //!
 //! Layout under the cache dir: `simple-v3/<index>/<name>.bin` (parsed project pages
 //! with their freshness data, in the binary form of [`super::page_codec`]; `simple-v1/`

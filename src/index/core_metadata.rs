@@ -75,7 +75,7 @@ pub enum MetadataError {
 }
 
 fn parse_requirement(raw: &str, package: &str) -> Option<Requirement> {
-    match crate::project::parse_untrusted(raw) {
+    match crate::requirement::parse_untrusted(raw) {
         Ok(r) => Some(r),
         Err(e) => {
             tracing::warn!("`{package}`: ignoring invalid Requires-Dist `{raw}`: {e}");
@@ -275,7 +275,7 @@ impl CachedMetadata {
             requires_dist: self
                 .requires_dist
                 .iter()
-                .map(|r| crate::project::parse_untrusted(r).map_err(|e| bad("requirement", &e)))
+                .map(|r| crate::requirement::parse_untrusted(r).map_err(|e| bad("requirement", &e)))
                 .collect::<Result<_, _>>()?,
             requires_python: self
                 .requires_python

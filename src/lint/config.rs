@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::{Level, RULES, Rule, find_rule, rule_names};
 use crate::project::Layout;
 use crate::source::{InputError, SourceFile, Span};
-use crate::spelling::edit_distance;
+use strsim::osa_distance as edit_distance;
 
 /// The level of every rule, where set explicitly (the rest use their defaults).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -3,8 +3,9 @@
 //! This module owns the rule registry ([`RULES`]), the [`Rule`] trait every rule in
 //! `rules/` implements, levels ([`config`]), running the rules over a project or a
 //! requirements file ([`check_dependencies`], [`check_project`]) and the output
-//! formats ([`render`]). It never reads files or prints: the command brings the
-//! parsed inputs and writes what the renderers return.
+//! formats ([`render`]). It never prints: the caller brings the parsed inputs and
+//! writes what the renderers return. The one file it reads is the project's
+//! pylock.toml, for the `stale-lock` rule and for fixes around the locked versions.
 
 pub mod config;
 pub mod render;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use toml_edit::Value;
 
-use super::pyproject::pep508_dependency;
+use super::pep508::pep508_dependency;
 use super::toml_input::{Entry, entries, expect_array, expect_table, span, value_type_error};
 use super::{Dependency, GroupName, Scope};
 use crate::source::{InputError, SourceFile, Span};

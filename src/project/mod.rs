@@ -30,7 +30,8 @@ use pep508_rs::{ExtraName, PackageName, Requirement};
 
 use crate::source::{InputError, SourceFile, Span};
 
-pub use pep508::{parse_requirement, parse_untrusted};
+pub use crate::requirement::parse_untrusted;
+pub use pep508::parse_requirement;
 pub use pyproject::parse_pyproject;
 pub use requirements_txt::RequirementsFile;
 

@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use pep508_rs::Requirement;
 
-use crate::project::poetry;
+use super::poetry;
+use super::toml_input::{span, span_in_string, value_type_error};
+use super::{Dependency, Scope, Written};
+use crate::requirement::{bad_name_end, skip_ws};
 use crate::source::{InputError, SourceFile, Span};
 
 /// Parses `text`, the requirement found at `span` of `file`: offsets map exactly when
@@ -67,63 +70,9 @@ pub(crate) fn parse_with(
     }
 }
 
-/// Parses a requirement that is not in a user's file (Requires-Dist from an index, a
-/// cache entry): the same guard against pep508_rs panics, errors as plain text.
-pub fn parse_untrusted(text: &str) -> Result<Requirement, String> {
-    if let Some((_, message)) = bad_name_end(text) {
-        return Err(message);
-    }
-    Requirement::from_str(text).map_err(|err| err.to_string())
-}
-
 /// The requirement for a message: runs of whitespace (continuations) become one space.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A package or extra name ending in `.`, `-` or `_` (pep508_rs 0.9 panics on some of
-/// these instead of returning an error, so they are caught first).
-fn bad_name_end(text: &str) -> Option<(Range<usize>, String)> {
-    let bytes = text.as_bytes();
-    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
-    let run_end = |mut i: usize| {
-        while i < bytes.len() && is_name(bytes[i]) {
-            i += 1;
-        }
-        i
-    };
-    let check = |start: usize, end: usize, what: &str| {
-        let last = *bytes.get(end.checked_sub(1)?)?;
-        (end > start && matches!(last, b'-' | b'_' | b'.')).then(|| {
-            (
-                end - 1..end,
-                format!(
-                    "{what} must end with an alphanumeric character, not `{}`",
-                    last as char
-                ),
-            )
-        })
-    };
-    let start = skip_ws(bytes, 0);
-    let end = run_end(start);
-    if let Some(found) = check(start, end, "a package name") {
-        return Some(found);
-    }
-    let mut i = skip_ws(bytes, end);
-    if bytes.get(i) != Some(&b'[') {
-        return None;
-    }
-    loop {
-        i = skip_ws(bytes, i + 1);
-        let end = run_end(i);
-        if let Some(found) = check(i, end, "an extra name") {
-            return Some(found);
-        }
-        i = skip_ws(bytes, end);
-        if bytes.get(i) != Some(&b',') {
-            return None;
-        }
-    }
 }
 
 /// Where the parts of a requirement string are, found by scanning (pep508_rs does not
@@ -175,13 +124,6 @@ pub(crate) fn scan(text: &str) -> RequirementParts {
         _ => None,
     };
     RequirementParts { name, specifier }
-}
-
-fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    i
 }
 
 fn trimmed(text: &str, range: Range<usize>) -> Option<Range<usize>> {
@@ -240,6 +182,34 @@ fn hint_for(text: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// One PEP 508 string literal in a pyproject array.
+pub(crate) fn pep508_dependency(
+    file: &Arc<SourceFile>,
+    value: &toml_edit::Value,
+    scope: Scope,
+) -> Result<Dependency, InputError> {
+    let Some(text) = value.as_str() else {
+        return Err(value_type_error(
+            file,
+            value,
+            "a string (a PEP 508 requirement)",
+        ));
+    };
+    let literal = span(value.span());
+    let map = |r: std::ops::Range<usize>| span_in_string(file, literal, text, r);
+    let requirement = parse_with(text, file, &map)?;
+    let specifier_span = scan(text).specifier.map(map);
+    Ok(Dependency {
+        requirement,
+        written: Written::Pep508(text.to_string()),
+        file: Arc::clone(file),
+        span: literal,
+        specifier_span,
+        scope,
+        hashes: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -12,11 +12,11 @@ use pep508_rs::{ExtraName, MarkerTree, PackageName, Requirement, VersionOrUrl};
 use toml_edit::{Item, TableLike, Value};
 
 use super::poetry::{self, PoetryConstraintError};
-use super::pyproject::{find, package_name};
 use super::toml_input::{
     Entry, entries, expect_array, expect_str, expect_table, item_span, span, string_content_offset,
     value_type_error,
 };
+use super::toml_input::{find, package_name};
 use super::{Dependency, GroupName, InputWarning, ProjectError, Scope, Written};
 use crate::source::{InputError, SourceFile, Span};
 

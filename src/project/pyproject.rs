@@ -9,15 +9,16 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use pep440_rs::VersionSpecifiers;
-use pep508_rs::{ExtraName, PackageName};
-use toml_edit::{TableLike, Value};
+use pep508_rs::ExtraName;
+use toml_edit::TableLike;
 
+use super::pep508::pep508_dependency;
 use super::toml_input::{
-    Entry, entries, expect_array, expect_str, expect_table, span, span_in_string, value_type_error,
+    Entry, entries, expect_array, expect_str, expect_table, find, package_name, span_in_string,
 };
 use super::{
-    Dependency, InputWarning, Layout, Project, ProjectError, Scope, Written, dependency_groups,
-    pep508, poetry_reader,
+    Dependency, InputWarning, Layout, Project, ProjectError, Scope, dependency_groups,
+    poetry_reader,
 };
 use crate::source::{InputError, SourceFile, Span};
 
@@ -226,26 +227,6 @@ fn parse_requires_python(
     Err(error(0..text.len(), first_line))
 }
 
-/// The entry `key` of a table, with spans.
-pub(crate) fn find<'a>(table: &'a dyn TableLike, key: &str) -> Option<Entry<'a>> {
-    entries(table).into_iter().find(|e| e.key == key)
-}
-
-/// A validated package name from a string entry.
-pub(crate) fn package_name(
-    file: &Arc<SourceFile>,
-    e: &Entry<'_>,
-) -> Result<PackageName, InputError> {
-    let (text, literal) = expect_str(file, e.item, e.key_span, "a string (the package name)")?;
-    PackageName::from_str(text).map_err(|err| {
-        InputError::new(
-            file,
-            literal,
-            format!("invalid package name `{text}`: {err}"),
-        )
-    })
-}
-
 /// `[tool.pinctl]`, raw.
 fn read_tool_pinctl(
     file: &Arc<SourceFile>,
@@ -295,32 +276,4 @@ fn pep508_array(
         .iter()
         .map(|value| pep508_dependency(file, value, scope.clone()))
         .collect()
-}
-
-/// One PEP 508 string literal in a pyproject array.
-pub(crate) fn pep508_dependency(
-    file: &Arc<SourceFile>,
-    value: &Value,
-    scope: Scope,
-) -> Result<Dependency, InputError> {
-    let Some(text) = value.as_str() else {
-        return Err(value_type_error(
-            file,
-            value,
-            "a string (a PEP 508 requirement)",
-        ));
-    };
-    let literal = span(value.span());
-    let map = |r: std::ops::Range<usize>| span_in_string(file, literal, text, r);
-    let requirement = pep508::parse_with(text, file, &map)?;
-    let specifier_span = pep508::scan(text).specifier.map(map);
-    Ok(Dependency {
-        requirement,
-        written: Written::Pep508(text.to_string()),
-        file: Arc::clone(file),
-        span: literal,
-        specifier_span,
-        scope,
-        hashes: Vec::new(),
-    })
 }

@@ -7,6 +7,9 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use std::str::FromStr;
+
+use pep508_rs::PackageName;
 use toml_edit::{Item, TableLike, Value};
 
 use crate::source::{InputError, SourceFile, Span};
@@ -197,4 +200,24 @@ pub(crate) fn span_in_string(
         }
         _ => literal,
     }
+}
+
+/// The entry `key` of a table, with spans.
+pub(crate) fn find<'a>(table: &'a dyn TableLike, key: &str) -> Option<Entry<'a>> {
+    entries(table).into_iter().find(|e| e.key == key)
+}
+
+/// A validated package name from a string entry.
+pub(crate) fn package_name(
+    file: &Arc<SourceFile>,
+    e: &Entry<'_>,
+) -> Result<PackageName, InputError> {
+    let (text, literal) = expect_str(file, e.item, e.key_span, "a string (the package name)")?;
+    PackageName::from_str(text).map_err(|err| {
+        InputError::new(
+            file,
+            literal,
+            format!("invalid package name `{text}`: {err}"),
+        )
+    })
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use toml_edit::{Item, Value};
 
-use super::pyproject::find;
+use super::toml_input::find;
 use super::toml_input::{Entry, entries, expect_table, item_span, span, type_name};
 use crate::source::{InputError, SourceFile, Span};
 

@@ -3,8 +3,11 @@
 //! Owns the version-selection policy (preferences, pre-releases, yanked files,
 //! Requires-Python against the fork's Python range) and the translation of Requires-Dist
 //! into solver terms (`package[extra]` virtual packages, markers filtered against the
-//! fork). When a fork is needed it stops the solver with [`ProviderError::Fork`]; the
-//! driver in `mod.rs` re-runs it per branch. Never prints.
+//! fork), with metadata fetched ahead through the prefetcher (`fetch.rs`). When a fork
+//! is needed it stops the solver with [`ProviderError::Fork`], and when a package keeps
+//! contradicting an earlier choice with [`ProviderError::Restart`]; the driver
+//! (`driver.rs`) re-runs the solver per branch or with that package decided first.
+//! Never prints.
 
 use std::cell::RefCell;
 use std::cmp::Reverse;

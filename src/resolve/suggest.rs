@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use pep508_rs::PackageName;
 
-use crate::spelling::edit_distance;
+use strsim::osa_distance as edit_distance;
 
 /// Module names that differ from the (normalised) name of the distribution providing
 /// them, for widely used packages whose module name is not itself on PyPI.
