@@ -65,12 +65,9 @@ pub fn parse_max_age(cache_control: &str) -> Option<u64> {
 
 /// Short hex digest naming an index in cache paths.
 pub fn index_key(index_url: &str) -> String {
-    let digest = Sha256::digest(index_url.as_bytes());
-    digest[..8].iter().fold(String::new(), |mut s, b| {
-        use std::fmt::Write as _;
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    let mut key = format!("{:x}", Sha256::digest(index_url.as_bytes()));
+    key.truncate(16);
+    key
 }
 
 /// The cache directory for one index.

@@ -191,16 +191,6 @@ fn transient(err: &reqwest::Error) -> AttemptError {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 fn status_text(status: u16) -> String {
     reqwest::StatusCode::from_u16(status).map_or_else(
         |_| status.to_string(),
@@ -536,7 +526,7 @@ impl HttpIndex {
                 file.seek(SeekFrom::Start(0)).map_err(|e| {
                     local_failure(req, &format!("cannot rewind a temporary file: {e}"))
                 })?;
-                fetched.file = Some((file, hex(&hasher.finalize())));
+                fetched.file = Some((file, format!("{:x}", hasher.finalize())));
             }
         }
         Ok(fetched)

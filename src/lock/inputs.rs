@@ -128,11 +128,7 @@ pub(crate) fn fingerprint_of(
             let _ = writeln!(text, "\t{req}");
         }
     }
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().fold(String::with_capacity(64), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
 /// An unambiguous key for a scope (a group may be called `prod`).

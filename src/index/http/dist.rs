@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::{
-    HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, Ordering, Request, SIDECAR_GIVE_UP, hex,
+    HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, Ordering, Request, SIDECAR_GIVE_UP,
     status_text, verify_sha256,
 };
 use crate::index::auth::redact;
@@ -126,7 +126,7 @@ impl HttpIndex {
                 if !advertised {
                     inner.sidecar_hits.fetch_add(1, Ordering::Relaxed);
                 }
-                let actual = hex(&Sha256::digest(&fetched.body));
+                let actual = format!("{:x}", Sha256::digest(&fetched.body));
                 verify_sha256(&sidecar, hint.and_then(|h| h.sha256.as_deref()), &actual)?;
                 return Self::metadata_text(&sidecar, &fetched.body);
             }
