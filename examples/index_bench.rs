@@ -106,8 +106,10 @@ async fn main() -> pinctl::diagnostic::Result<()> {
         url,
         cache_dir.unwrap_or_else(IndexSettings::default_cache_dir),
     );
-    settings.timeout =
-        IndexSettings::timeout_from_env().map_err(pinctl::diagnostic::Report::msg)?;
+    if let Ok(value) = std::env::var("PINCTL_HTTP_TIMEOUT") {
+        settings.timeout =
+            IndexSettings::parse_timeout(&value).map_err(pinctl::diagnostic::Report::msg)?;
+    }
     let index = HttpIndex::new(settings, Arc::new(NoReporter))?;
     let started = Instant::now();
     let results = futures::future::join_all(names.iter().map(|raw| {

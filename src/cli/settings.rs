@@ -13,7 +13,9 @@ use clap::parser::ValueSource;
 use pep508_rs::PackageName;
 use pinctl::diagnostic::{Context as _, Report, Result};
 use pinctl::index::IndexSettings;
-use pinctl::index::settings::{DEFAULT_CONCURRENCY, DEFAULT_INDEX_URL, DEFAULT_RETRIES};
+use pinctl::index::settings::{
+    DEFAULT_CONCURRENCY, DEFAULT_INDEX_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT,
+};
 use pinctl::ops::LockMode;
 use pinctl::project::Project;
 use pinctl::project::tool_pinctl::{self, ToolPinctl};
@@ -110,7 +112,8 @@ pub struct NetworkSettings {
     pub offline: bool,
     pub refresh: bool,
     pub cache_dir: Setting<PathBuf>,
-    pub timeout: Duration,
+    /// Connect and read timeout of each request.
+    pub timeout: Setting<Duration>,
 }
 
 impl NetworkSettings {
@@ -162,7 +165,13 @@ impl NetworkSettings {
             (None, Some(n)) => Setting::new(usize::from(n.value), at(n.span)),
             (None, None) => Setting::new(DEFAULT_CONCURRENCY, Origin::Default),
         };
-        let timeout = IndexSettings::timeout_from_env().map_err(Report::msg)?;
+        let timeout = match std::env::var("PINCTL_HTTP_TIMEOUT") {
+            Ok(value) => Setting::new(
+                IndexSettings::parse_timeout(&value).map_err(Report::msg)?,
+                Origin::Env("PINCTL_HTTP_TIMEOUT"),
+            ),
+            Err(_) => Setting::new(DEFAULT_TIMEOUT, Origin::Default),
+        };
         Ok(Self {
             indexes: vec![index],
             allow_insecure_hosts: insecure,
@@ -187,7 +196,7 @@ impl NetworkSettings {
             offline: self.offline,
             refresh: self.refresh,
             concurrency: self.concurrency.value,
-            timeout: self.timeout,
+            timeout: self.timeout.value,
             retries: DEFAULT_RETRIES,
             allow_insecure_hosts: self
                 .allow_insecure_hosts
@@ -205,9 +214,13 @@ impl NetworkSettings {
             .map(|i| Setting::new(pinctl::index::redact(&i.value), i.origin.clone()).to_string())
             .collect();
         format!(
-            "settings: index {}; concurrency {}; cache {}{}{}",
+            "settings: index {}; concurrency {}; timeout {}; cache {}{}{}",
             indexes.join(", "),
             self.concurrency,
+            Setting::new(
+                format!("{}s", self.timeout.value.as_secs()),
+                self.timeout.origin.clone()
+            ),
             Setting::new(
                 self.cache_dir.value.display(),
                 self.cache_dir.origin.clone()

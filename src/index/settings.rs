@@ -57,19 +57,16 @@ impl IndexSettings {
         dirs::cache_dir().map_or_else(|| PathBuf::from(".pinctl-cache"), |d| d.join("pinctl"))
     }
 
-    /// The timeout from `PINCTL_HTTP_TIMEOUT` (seconds), else [`DEFAULT_TIMEOUT`].
-    pub fn timeout_from_env() -> Result<Duration, String> {
-        match std::env::var("PINCTL_HTTP_TIMEOUT") {
-            Ok(v) => v
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|s| *s > 0)
-                .map(Duration::from_secs)
-                .ok_or_else(|| {
-                    format!("invalid `PINCTL_HTTP_TIMEOUT` value `{v}`: expected whole seconds > 0")
-                }),
-            Err(_) => Ok(DEFAULT_TIMEOUT),
-        }
+    /// A timeout as `PINCTL_HTTP_TIMEOUT` gives it: whole seconds, more than 0.
+    pub fn parse_timeout(value: &str) -> Result<Duration, String> {
+        value
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs)
+            .ok_or_else(|| {
+                format!("invalid `PINCTL_HTTP_TIMEOUT` value `{value}`: expected whole seconds > 0")
+            })
     }
 }

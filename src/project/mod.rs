@@ -162,8 +162,6 @@ pub struct Project {
     pub groups: BTreeMap<GroupName, Vec<Dependency>>,
     /// Non-fatal remarks (e.g. `[tool.poetry.dependencies]` ignored because `[project]` wins).
     pub warnings: Vec<InputWarning>,
-    /// The raw `[tool.pinctl]` table, for settings (index-url, lint levels, ...).
-    pub tool_pinctl: Option<toml::Table>,
 }
 
 impl Project {

@@ -48,7 +48,7 @@ pub fn parse_pyproject(file: Arc<SourceFile>) -> Result<Project, ProjectError> {
         )?),
         None => None,
     };
-    let tool_pinctl = read_tool_pinctl(&file, root)?;
+    check_tool_pinctl(&file, root)?;
     let poetry = poetry_reader::find_poetry(&file, root)?;
 
     // Which table the production dependencies come from.
@@ -165,7 +165,6 @@ pub fn parse_pyproject(file: Arc<SourceFile>) -> Result<Project, ProjectError> {
         extras,
         groups,
         warnings,
-        tool_pinctl,
     })
 }
 
@@ -227,37 +226,22 @@ fn parse_requires_python(
     Err(error(0..text.len(), first_line))
 }
 
-/// `[tool.pinctl]`, raw.
-fn read_tool_pinctl(
-    file: &Arc<SourceFile>,
-    root: &dyn TableLike,
-) -> Result<Option<toml::Table>, InputError> {
+/// Checks that `[tool]` and `[tool.pinctl]` are tables; the keys are read, with their
+/// positions, by [`super::tool_pinctl::read`] when a command needs its settings.
+fn check_tool_pinctl(file: &Arc<SourceFile>, root: &dyn TableLike) -> Result<(), InputError> {
     let Some(tool) = find(root, "tool") else {
-        return Ok(None);
+        return Ok(());
     };
     let tool_table = expect_table(file, tool.item, tool.key_span, "a table (`[tool]`)")?;
-    let Some(pinctl) = find(tool_table, "pinctl") else {
-        return Ok(None);
-    };
-    expect_table(
-        file,
-        pinctl.item,
-        pinctl.key_span,
-        "a table (`[tool.pinctl]`)",
-    )?;
-    // toml_edit already accepted the document, so the toml crate accepts it too.
-    let whole: toml::Table = toml::from_str(&file.text).map_err(|e| {
-        InputError::new(
+    if let Some(pinctl) = find(tool_table, "pinctl") {
+        expect_table(
             file,
+            pinctl.item,
             pinctl.key_span,
-            format!("invalid TOML: {}", e.message()),
-        )
-    })?;
-    Ok(whole
-        .get("tool")
-        .and_then(|t| t.get("pinctl"))
-        .and_then(|p| p.as_table())
-        .cloned())
+            "a table (`[tool.pinctl]`)",
+        )?;
+    }
+    Ok(())
 }
 
 /// An array of PEP 508 strings (`dependencies`, an extra).

@@ -1008,3 +1008,76 @@ fn upgrade_package_sees_a_release_cached_pages_hide() {
         out.stderr
     );
 }
+
+#[test]
+fn tool_pinctl_settings_are_checked_at_their_line_and_say_where_they_came_from() {
+    let index = index();
+    let pyproject = format!(
+        "[project]\nname = \"shop\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\n\
+         dependencies = [\"routes>=2,<3\"]\n\n[tool.pinctl]\nindex-url = \"{}\"\nconcurrency = 0\n",
+        index.url()
+    );
+    let project = Project::new(&pyproject, &index);
+    let out = project.lock(&[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    snap!("lock_command_tool_pinctl_out_of_range", out.render());
+    assert_eq!(index.request_log(), Vec::<String>::new());
+
+    project.edit("concurrency = 0", "concurrency = 12");
+    // Without `--index-url`, so that the index comes from `[tool.pinctl]` too.
+    let settings = |envs: &[(&str, &str)], args: &[&str]| {
+        let out = Output::of(
+            crate::common::cli::pinctl()
+                .args(["lock", "--no-progress", "--dry-run", "-vv", "--cache-dir"])
+                .arg(project.cache.path())
+                .args(args)
+                .envs(envs.iter().copied())
+                .current_dir(project.path()),
+            &[],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stderr
+            .lines()
+            .find(|line| line.contains("settings: "))
+            .unwrap_or_else(|| panic!("no settings line in:\n{}", out.stderr))
+            .to_owned()
+    };
+    let line = settings(&[], &[]);
+    assert!(
+        line.contains(&format!("index {} (from pyproject.toml:8)", index.url())),
+        "{line}"
+    );
+    assert!(
+        line.contains("concurrency 12 (from pyproject.toml:9)"),
+        "{line}"
+    );
+    assert!(line.contains("timeout 30s (from the default)"), "{line}");
+    let line = settings(
+        &[("PINCTL_CONCURRENCY", "7"), ("PINCTL_HTTP_TIMEOUT", "5")],
+        &[],
+    );
+    assert!(
+        line.contains("concurrency 7 (from `PINCTL_CONCURRENCY`)"),
+        "{line}"
+    );
+    assert!(
+        line.contains("timeout 5s (from `PINCTL_HTTP_TIMEOUT`)"),
+        "{line}"
+    );
+    let line = settings(&[("PINCTL_CONCURRENCY", "7")], &["--concurrency", "9"]);
+    assert!(
+        line.contains("concurrency 9 (from `--concurrency`)"),
+        "{line}"
+    );
+    let line = settings(&[("PINCTL_INDEX_URL", &index.url())], &[]);
+    assert!(line.contains("(from `PINCTL_INDEX_URL`)"), "{line}");
+
+    // `--concurrency` is honoured as given, within the same bounds as the table.
+    let out = project.lock(&["--concurrency", "1025"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1025 is not in 1..=1024"),
+        "{}",
+        out.stderr
+    );
+}

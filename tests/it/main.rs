@@ -13,6 +13,7 @@ mod index_client;
 mod lock_command;
 mod lock_file;
 mod lock_scenarios;
+mod ops;
 mod outdated;
 mod project_errors;
 mod project_proptest;

@@ -175,12 +175,13 @@ fn example_service() {
     let scopes: Vec<String> = dev.iter().map(|d| d.scope.to_string()).collect();
     assert_eq!(scopes, ["test", "test", "lint", "lint", "dev"]);
     assert_eq!(dev[0].span, group(&p, "test")[0].span);
-    let pinctl = p.tool_pinctl.as_ref().unwrap();
+    let pinctl = pinctl::project::tool_pinctl::read(&p.file).unwrap();
     assert_eq!(
-        pinctl["index-url"].as_str(),
+        pinctl.index_url.map(|url| url.value).as_deref(),
         Some("https://pypi.org/simple")
     );
-    assert_eq!(pinctl["lint"]["no-upper-bound"].as_str(), Some("error"));
+    let levels = pinctl::lint::LintLevels::from_pyproject(&p.file).unwrap();
+    assert_ne!(levels, pinctl::lint::LintLevels::default());
     assert!(p.warnings.is_empty());
 }
 
