@@ -1,23 +1,9 @@
-//! Progress and warnings from library code, which never prints: the CLI implements
-//! [`Reporter`] (indicatif on a terminal, warnings on stderr).
+//! Progress from library code, which never prints: the CLI implements [`Reporter`]
+//! (indicatif on a terminal, nothing otherwise). Warnings for the user travel through
+//! [`crate::ops::Observer`], a layer up.
 
 use pep440_rs::Version;
 use pep508_rs::PackageName;
-
-use crate::lint::Finding;
-use crate::project::InputWarning;
-
-/// Something the user should know that does not stop the command, in the order it
-/// arises.
-#[derive(Debug, Clone, Copy)]
-pub enum Warning<'a> {
-    /// A remark about the input file, with its position (an ignored Poetry table, ...).
-    Input(&'a InputWarning),
-    /// Lint findings about the project's own specifiers, shown together.
-    Findings(&'a [Finding]),
-    /// A plain warning, one sentence.
-    Message(&'a str),
-}
 
 /// Receives progress events. Every method has an empty default.
 pub trait Reporter: Send + Sync {
@@ -29,8 +15,6 @@ pub trait Reporter: Send + Sync {
     fn on_package_discovered(&self, _name: &PackageName) {}
     /// The resolver settled on a version of a package.
     fn on_package_resolved(&self, _name: &PackageName, _version: &Version) {}
-    /// A warning for the user.
-    fn on_warning(&self, _warning: Warning<'_>) {}
 }
 
 /// A reporter that ignores everything.

@@ -10,8 +10,8 @@
 use std::io::{IsTerminal, Write};
 
 use pinctl::diagnostic::Report;
+use pinctl::ops::Warning;
 use pinctl::project::InputWarning;
-use pinctl::reporter::Warning;
 pub use pinctl::style::{BOLD, ERROR, HINT, WARNING};
 
 use crate::cli::args::{ColorChoice, GlobalArgs};

@@ -10,7 +10,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pep508_rs::PackageName;
 
 use crate::cli::printer::Printer;
-use pinctl::reporter::{Reporter, Warning};
+use pinctl::ops::{Observer, Warning};
+use pinctl::reporter::Reporter;
 
 /// Counts the packages looked at and the HTTP requests (done, in flight) on one
 /// spinner line.
@@ -96,7 +97,9 @@ impl Reporter for ProgressReporter {
         self.packages.fetch_add(1, Ordering::Relaxed);
         self.redraw();
     }
+}
 
+impl Observer for ProgressReporter {
     fn on_warning(&self, warning: Warning<'_>) {
         self.bar.suspend(|| self.printer.warning(warning));
     }

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use pep508_rs::PackageName;
 
+use super::{Observer, Warning};
 use crate::diagnostic::{Context as _, Report, Result};
 use crate::index::PackageIndex;
 use crate::lint::{self, LintLevels};
 use crate::lock::{self, Change, Freshness, LOCK_FILE_NAME, Lock, LockInputs};
 use crate::project::Project;
-use crate::reporter::{Reporter, Warning};
 use crate::resolve::{self, ResolveInput, ResolveOptions, Upgrade};
 use crate::source::InputError;
 
@@ -88,7 +88,7 @@ pub async fn lock(
     dir: &Path,
     options: &LockOptions,
     index: Arc<dyn PackageIndex>,
-    reporter: Arc<dyn Reporter>,
+    reporter: Arc<dyn Observer>,
 ) -> Result<LockOutcome> {
     reject_direct_references(project)?;
     let inputs = LockInputs::from_project(project, &options.index_url);
@@ -119,7 +119,8 @@ pub async fn lock(
             dir.display()
         )));
     }
-    let resolution = resolve::resolve(&input, index, &resolve_options, reporter.clone()).await;
+    let progress: Arc<dyn crate::reporter::Reporter> = reporter.clone();
+    let resolution = resolve::resolve(&input, index, &resolve_options, progress).await;
     let resolution = match resolution {
         Ok(resolution) => resolution,
         Err(err) => {
@@ -204,7 +205,7 @@ fn reject_direct_references(project: &Project) -> Result<(), InputError> {
 
 /// A project named like a package its dependencies need (a project called `prefect`
 /// next to PyPI's prefect): the two cannot be installed together.
-fn warn_if_shadowed(project: &Project, lock: &Lock, reporter: &dyn Reporter) {
+fn warn_if_shadowed(project: &Project, lock: &Lock, reporter: &dyn Observer) {
     let Some(name) = &project.name else {
         return;
     };
@@ -234,7 +235,7 @@ fn report_lint(
     project: &Project,
     levels: &LintLevels,
     lock: Option<&Lock>,
-    reporter: &dyn Reporter,
+    reporter: &dyn Observer,
 ) {
     let findings = lint::sort_findings(lint::check_project_locked(project, levels, lock));
     if !findings.is_empty() {

@@ -6,12 +6,12 @@ use std::str::FromStr;
 
 use pep508_rs::PackageName;
 
+use super::{Observer, Warning};
 use crate::diagnostic::{Context as _, Report, Result};
 use crate::index::PackageIndex;
 use crate::lock::{LOCK_FILE_NAME, Lock};
 use crate::outdated::{Filter, OutdatedReport, find_outdated, input};
 use crate::project::{GroupName, Project};
-use crate::reporter::{Reporter, Warning};
 
 /// The settings of one `outdated`.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub async fn outdated(
     dir: &Path,
     options: &OutdatedOptions,
     index: &dyn PackageIndex,
-    reporter: &dyn Reporter,
+    reporter: &dyn Observer,
 ) -> Result<OutdatedReport> {
     let lock = super::read_lock(&dir.join(LOCK_FILE_NAME))?;
     let filter = filter(project, &lock, options)?;

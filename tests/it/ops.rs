@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use pinctl::diagnostic::Report;
 use pinctl::index::{HttpIndex, IndexSettings, PackageIndex};
-use pinctl::ops::{self, LockCheck, LockMode, LockOptions};
+use pinctl::ops::{self, LockCheck, LockMode, LockOptions, Observer, Warning};
 use pinctl::project::read_project;
-use pinctl::reporter::{Reporter, Warning};
+use pinctl::reporter::Reporter;
 use pinctl::resolve::Upgrade;
 
 use crate::common::server::{PackageSpec, TestIndex};
@@ -20,7 +20,9 @@ struct Recorder {
     warnings: Mutex<Vec<String>>,
 }
 
-impl Reporter for Recorder {
+impl Reporter for Recorder {}
+
+impl Observer for Recorder {
     fn on_warning(&self, warning: Warning<'_>) {
         let text = match warning {
             Warning::Input(w) => format!("input: {}", w.message),

@@ -57,7 +57,7 @@ pub fn run(
     let runtime = runtime()?;
     let report = runtime.block_on(async {
         let index = HttpIndex::new(network.index_settings(), reporter.clone())?;
-        ops::outdated(&project, &dir, &options, &index, reporter.as_ref()).await
+        ops::outdated(&project, &dir, &options, &index, progress.as_ref()).await
     });
     progress.finish();
     let report = report?;
