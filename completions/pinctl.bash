@@ -487,7 +487,7 @@ _pinctl() {
             return 0
             ;;
         pinctl__subcmd__lock)
-            opts="-U -P -q -v -h -V --upgrade --upgrade-package --check --locked --dry-run --index-url --allow-insecure-host --offline --refresh --concurrency --cache-dir --quiet --verbose --color --directory --no-progress --help --version"
+            opts="-U -P -q -v -h -V --upgrade --upgrade-package --check --locked --dry-run --index-url --allow-insecure-host --offline --refresh --concurrency --timeout --cache-dir --quiet --verbose --color --directory --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +513,10 @@ _pinctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -533,7 +537,7 @@ _pinctl() {
             return 0
             ;;
         pinctl__subcmd__outdated)
-            opts="-q -v -h -V --format --prod --group --direct --package --all --exit-code --fail-on --index-url --allow-insecure-host --offline --refresh --concurrency --cache-dir --quiet --verbose --color --directory --no-progress --help --version"
+            opts="-q -v -h -V --format --prod --group --direct --package --all --exit-code --fail-on --index-url --allow-insecure-host --offline --refresh --concurrency --timeout --cache-dir --quiet --verbose --color --directory --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -564,6 +568,10 @@ _pinctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -44,6 +44,7 @@ complete -c pinctl -n "__fish_pinctl_using_subcommand lock" -s P -l upgrade-pack
 complete -c pinctl -n "__fish_pinctl_using_subcommand lock" -l index-url -d 'The package index: a PEP 503/691 simple API base URL [default: https://pypi.org/simple]' -r
 complete -c pinctl -n "__fish_pinctl_using_subcommand lock" -l allow-insecure-host -d 'Allow plain-http access to HOST (repeatable; loopback addresses are always allowed)' -r
 complete -c pinctl -n "__fish_pinctl_using_subcommand lock" -l concurrency -d 'HTTP requests in flight at once [default: 50]' -r
+complete -c pinctl -n "__fish_pinctl_using_subcommand lock" -l timeout -d 'Seconds to wait for a connection, and between bytes of an answer, before the request is retried [default: 30]' -r
 complete -c pinctl -n "__fish_pinctl_using_subcommand lock" -l cache-dir -d 'The cache directory (default: the platform\'s user cache dir + `pinctl`)' -r -F
 complete -c pinctl -n "__fish_pinctl_using_subcommand lock" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''
@@ -131,6 +132,7 @@ patch\t'Any update and yanked versions'"
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -l index-url -d 'The package index: a PEP 503/691 simple API base URL [default: https://pypi.org/simple]' -r
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -l allow-insecure-host -d 'Allow plain-http access to HOST (repeatable; loopback addresses are always allowed)' -r
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -l concurrency -d 'HTTP requests in flight at once [default: 50]' -r
+complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -l timeout -d 'Seconds to wait for a connection, and between bytes of an answer, before the request is retried [default: 30]' -r
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -l cache-dir -d 'The cache directory (default: the platform\'s user cache dir + `pinctl`)' -r -F
 complete -c pinctl -n "__fish_pinctl_using_subcommand outdated" -l color -d 'When to colour output (NO_COLOR is honoured by `auto`)' -r -f -a "auto\t''
 always\t''

@@ -214,6 +214,10 @@ pub struct IndexArgs {
     /// HTTP requests in flight at once [default: 50].
     #[arg(long, env = "PINCTL_CONCURRENCY", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: Option<u16>,
+    /// Seconds to wait for a connection, and between bytes of an answer, before the
+    /// request is retried [default: 30].
+    #[arg(long, env = "PINCTL_HTTP_TIMEOUT", value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub timeout: Option<u64>,
     #[command(flatten)]
     pub cache: CacheArgs,
 }

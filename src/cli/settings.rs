@@ -130,6 +130,7 @@ impl NetworkSettings {
             offline,
             refresh,
             concurrency,
+            timeout,
             cache,
         } = args;
         let tool: Option<ToolPinctl> = project.map(|p| tool_pinctl::read(&p.file)).transpose()?;
@@ -165,12 +166,12 @@ impl NetworkSettings {
             (None, Some(n)) => Setting::new(usize::from(n.value), at(n.span)),
             (None, None) => Setting::new(DEFAULT_CONCURRENCY, Origin::Default),
         };
-        let timeout = match std::env::var("PINCTL_HTTP_TIMEOUT") {
-            Ok(value) => Setting::new(
-                IndexSettings::parse_timeout(&value).map_err(Report::msg)?,
-                Origin::Env("PINCTL_HTTP_TIMEOUT"),
+        let timeout = match timeout {
+            Some(seconds) => Setting::new(
+                Duration::from_secs(*seconds),
+                sources.origin("timeout", "--timeout", Some("PINCTL_HTTP_TIMEOUT")),
             ),
-            Err(_) => Setting::new(DEFAULT_TIMEOUT, Origin::Default),
+            None => Setting::new(DEFAULT_TIMEOUT, Origin::Default),
         };
         Ok(Self {
             indexes: vec![index],

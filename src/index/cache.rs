@@ -1,11 +1,14 @@
 //! The on-disk cache: project pages in a binary form and core metadata as JSON, each
-//! written atomically; an entry that does not decode is discarded and fetched again.
+//! written atomically and sealed with a checksum; an entry whose checksum, format or
+//! contents do not check out is discarded (with a warning) and fetched again.
 //!
-//! Layout under the cache dir: `simple-v3/<index>/<name>.bin` (parsed project pages
-//! with their freshness data, in the binary form of [`super::page_codec`]; `simple-v1/`
-//! and `simple-v2/` held older forms and are no longer read) and
-//! `metadata-v2/<index>/<name>/<version>.json` (parsed core metadata, kept forever;
-//! `metadata-v1/` may hold metadata cut short at a blank License line and is not read).
+//! Layout under the cache dir: `simple-v4/<index>/<name>.bin` (parsed project pages
+//! with their freshness data, in the binary form of [`super::page_codec`]) and
+//! `metadata-v3/<index>/<name>/<version>.json` (parsed core metadata with where it came
+//! from, kept forever). Every entry ends in a 16-byte trailer: `pck1`, the CRC-32 of
+//! the bytes before the trailer, and their length. Older directories (`simple-v1/` to
+//! `simple-v3/`, `metadata-v1/`, `metadata-v2/`: entries without a checksum, or
+//! metadata whose source was not recorded) are no longer read.
 //! `<index>` is a short hash of the index URL without credentials, so two indexes never
 //! mix. Wheels and sdists are not cached.
 
@@ -23,10 +26,10 @@ use super::core_metadata::CachedMetadata;
 use super::page_codec;
 
 /// The directory (under the cache root) of cached core metadata.
-pub const METADATA_DIR: &str = "metadata-v2";
+pub const METADATA_DIR: &str = "metadata-v3";
 
 /// The directory (under the cache root) of cached project pages.
-pub const PAGES_DIR: &str = "simple-v3";
+pub const PAGES_DIR: &str = "simple-v4";
 
 /// How long a project page without cache headers stays fresh.
 pub const DEFAULT_TTL: Duration = Duration::from_mins(10);
@@ -122,7 +125,7 @@ impl DiskCache {
     /// version summaries are read now; a version's files when first asked for.
     pub fn read_page(&self, name: &PackageName) -> Option<CachedPage> {
         let path = self.page_path(name.as_ref());
-        let file = match std::fs::File::open(&path) {
+        let mut file = match std::fs::File::open(&path) {
             Ok(file) => file,
             Err(e) => {
                 if e.kind() != std::io::ErrorKind::NotFound {
@@ -131,7 +134,15 @@ impl DiskCache {
                 return None;
             }
         };
-        match page_codec::read(file, name) {
+        let len = match verify_file(&mut file) {
+            Ok(len) => len,
+            Err(e) => {
+                tracing::warn!("discarding corrupt cache entry {}: {e}", path.display());
+                let _ = fs_err::remove_file(&path);
+                return None;
+            }
+        };
+        match page_codec::read(file, len, name) {
             Ok(page) => Some(page),
             Err(e) => {
                 tracing::warn!("discarding corrupt cache entry {}: {e}", path.display());
@@ -144,7 +155,7 @@ impl DiskCache {
     /// Stores the page of `page.versions.name` atomically.
     pub fn write_page(&self, page: &CachedPage) {
         let path = self.page_path(page.versions.name.as_ref());
-        if let Err(e) = write_bytes(&path, &page_codec::encode(page)) {
+        if let Err(e) = write_bytes(&path, page_codec::encode(page)) {
             tracing::warn!("cannot write cache entry {}: {e}", path.display());
         }
     }
@@ -182,7 +193,15 @@ fn read_entry(path: &Path) -> Option<Vec<u8>> {
 /// Reads a JSON entry; a missing file gives `None`, a corrupt one is deleted.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
     let bytes = read_entry(path)?;
-    match serde_json::from_slice(&bytes) {
+    let payload = match unseal(&bytes) {
+        Ok(payload) => payload,
+        Err(e) => {
+            tracing::warn!("discarding corrupt cache entry {}: {e}", path.display());
+            let _ = fs_err::remove_file(path);
+            return None;
+        }
+    };
+    match serde_json::from_slice(payload) {
         Ok(v) => Some(v),
         Err(e) => {
             tracing::warn!("discarding corrupt cache entry {}: {e}", path.display());
@@ -202,19 +221,131 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) {
 
 fn try_write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     // Serialise first: writing through serde to an unbuffered file is a syscall a token.
-    write_bytes(path, &serde_json::to_vec(value)?)
+    write_bytes(path, serde_json::to_vec(value)?)
 }
 
-/// Writes `bytes` through a temp file in the same directory and a rename.
-fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// The first bytes of an entry's trailer (the trailer's format version).
+const TRAILER_MAGIC: &[u8; 4] = b"pck1";
+/// The trailer: magic, CRC-32 of the payload, payload length.
+const TRAILER_LEN: usize = 16;
+
+/// Appends the trailer to `payload`.
+fn seal(mut payload: Vec<u8>) -> Vec<u8> {
+    let crc = crc32fast::hash(&payload);
+    let len = payload.len() as u64;
+    payload.extend_from_slice(TRAILER_MAGIC);
+    payload.extend_from_slice(&crc.to_le_bytes());
+    payload.extend_from_slice(&len.to_le_bytes());
+    payload
+}
+
+/// Splits a trailer into its CRC and payload length.
+fn parse_trailer(trailer: &[u8]) -> Result<(u32, u64), String> {
+    let (magic, rest) = trailer.split_at(4);
+    if magic != TRAILER_MAGIC {
+        return Err("no checksum trailer (an entry of another format, or cut short)".into());
+    }
+    let (crc, len) = rest.split_at(4);
+    let crc = u32::from_le_bytes(crc.try_into().map_err(|_| "bad trailer")?);
+    let len = u64::from_le_bytes(len.try_into().map_err(|_| "bad trailer")?);
+    Ok((crc, len))
+}
+
+/// The payload of a sealed entry, once its length and checksum check out.
+pub fn unseal(bytes: &[u8]) -> Result<&[u8], String> {
+    let split = bytes
+        .len()
+        .checked_sub(TRAILER_LEN)
+        .ok_or_else(|| format!("{} bytes, too short for an entry", bytes.len()))?;
+    let (payload, trailer) = bytes.split_at(split);
+    let (crc, len) = parse_trailer(trailer)?;
+    if len != payload.len() as u64 {
+        return Err(format!(
+            "the entry holds {} bytes, its trailer says {len}",
+            payload.len()
+        ));
+    }
+    let actual = crc32fast::hash(payload);
+    if actual != crc {
+        return Err(format!(
+            "checksum mismatch (recorded {crc:08x}, computed {actual:08x})"
+        ));
+    }
+    Ok(payload)
+}
+
+/// Checks the trailer of the sealed entry in `file` without keeping its bytes; returns
+/// the payload length, with the file rewound to its start.
+fn verify_file(file: &mut std::fs::File) -> Result<u64, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let total = file.metadata().map_err(|e| e.to_string())?.len();
+    let payload_len = total
+        .checked_sub(TRAILER_LEN as u64)
+        .ok_or_else(|| format!("{total} bytes, too short for an entry"))?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut buf = vec![0_u8; 256 * 1024];
+    let mut left = payload_len;
+    while left > 0 {
+        let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
+        file.read_exact(&mut buf[..want])
+            .map_err(|e| format!("cannot read the entry: {e}"))?;
+        hasher.update(&buf[..want]);
+        left -= want as u64;
+    }
+    let mut trailer = [0_u8; TRAILER_LEN];
+    file.read_exact(&mut trailer)
+        .map_err(|e| format!("cannot read the entry: {e}"))?;
+    let (crc, len) = parse_trailer(&trailer)?;
+    if len != payload_len {
+        return Err(format!(
+            "the entry holds {payload_len} bytes, its trailer says {len}"
+        ));
+    }
+    let actual = hasher.finalize();
+    if actual != crc {
+        return Err(format!(
+            "checksum mismatch (recorded {crc:08x}, computed {actual:08x})"
+        ));
+    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| format!("cannot read the entry: {e}"))?;
+    Ok(payload_len)
+}
+
+/// Temporary files of cache writes in progress: what [`remove_unfinished_writes`] deletes
+/// when the process is interrupted before their writers finish.
+static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Deletes the temporary files of cache writes still in progress (for an interrupted
+/// run about to exit: their threads will not get to finish or clean up).
+pub fn remove_unfinished_writes() {
+    for path in unfinished().drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Seals `payload` and writes it through a temp file in the same directory and a rename.
+fn write_bytes(path: &Path, payload: Vec<u8>) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("cache path has no parent"))?;
     fs_err::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pinctl-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    let temp_path = tmp.path().to_path_buf();
+    unfinished().push(temp_path.clone());
+    let written = std::io::Write::write_all(&mut tmp, &seal(payload))
+        .and_then(|()| tmp.persist(path).map(drop).map_err(|e| e.error));
+    unfinished().retain(|p| *p != temp_path);
+    written
 }
 
 /// Total size in bytes of the files under `dir` (0 if it does not exist).
@@ -251,7 +382,7 @@ mod tests {
         assert!(
             cache
                 .page_path("foo")
-                .starts_with(dir.path().join("simple-v3"))
+                .starts_with(dir.path().join("simple-v4"))
         );
         assert_eq!(cache.read_page(&foo), Some(page()));
         // No temp files left beside the entry.

@@ -74,14 +74,14 @@ pub enum MetadataError {
     },
 }
 
-fn parse_requirement(raw: &str, package: &str) -> Option<Requirement> {
-    match crate::requirement::parse_untrusted(raw) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            tracing::warn!("`{package}`: ignoring invalid Requires-Dist `{raw}`: {e}");
-            None
-        }
-    }
+/// A `Requires-Dist` value. One that does not parse fails the whole file: dropping it
+/// would lock without one of the package's dependencies.
+fn parse_requirement(raw: &str) -> Result<Requirement, MetadataError> {
+    crate::requirement::parse_untrusted(raw).map_err(|e| MetadataError::Invalid {
+        field: "Requires-Dist",
+        value: raw.to_owned(),
+        reason: e.clone(),
+    })
 }
 
 /// Builds [`Metadata`] from parsed headers.
@@ -103,9 +103,9 @@ pub fn metadata_from_headers(headers: &Headers) -> Result<Metadata, MetadataErro
     let label = format!("{name} {version}");
     let requires_dist = headers
         .get_all("Requires-Dist")
-        .filter_map(|raw| parse_requirement(raw, &label))
-        .collect();
-    let requires_python = parse_requires_python(headers.get("Requires-Python"), &label);
+        .map(parse_requirement)
+        .collect::<Result<_, _>>()?;
+    let requires_python = parse_requires_python(headers.get("Requires-Python"))?;
     let provides_extra = headers
         .get_all("Provides-Extra")
         .filter_map(|raw| {
@@ -125,11 +125,19 @@ pub fn metadata_from_headers(headers: &Headers) -> Result<Metadata, MetadataErro
     })
 }
 
-fn parse_requires_python(raw: Option<&str>, label: &str) -> Option<VersionSpecifiers> {
-    let raw = raw.filter(|r| !r.trim().is_empty())?;
+/// A `Requires-Python` value (blank means none). One that does not parse fails the file:
+/// ignoring it would offer the version to Pythons it refuses.
+fn parse_requires_python(raw: Option<&str>) -> Result<Option<VersionSpecifiers>, MetadataError> {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
+        return Ok(None);
+    };
     VersionSpecifiers::from_str(raw)
-        .inspect_err(|e| tracing::warn!("`{label}`: ignoring invalid Requires-Python `{raw}`: {e}"))
-        .ok()
+        .map(Some)
+        .map_err(|e| MetadataError::Invalid {
+            field: "Requires-Python",
+            value: raw.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 /// Parses METADATA text.
@@ -212,11 +220,13 @@ pub fn metadata_from_pyproject(
         ));
     }
     let label = format!("{name} {version}");
+    let invalid = |e: MetadataError| format!("its pyproject.toml has an {e}");
     let mut requires_dist: Vec<Requirement> = project
         .dependencies
         .iter()
-        .filter_map(|raw| parse_requirement(raw, &label))
-        .collect();
+        .map(|raw| parse_requirement(raw))
+        .collect::<Result<_, _>>()
+        .map_err(invalid)?;
     let mut provides_extra = Vec::new();
     for (extra, reqs) in &project.optional_dependencies {
         let Ok(extra) = ExtraName::from_str(extra) else {
@@ -227,10 +237,9 @@ pub fn metadata_from_pyproject(
             continue;
         };
         for raw in reqs {
-            if let Some(mut req) = parse_requirement(raw, &label) {
-                req.marker.and(marker.clone());
-                requires_dist.push(req);
-            }
+            let mut req = parse_requirement(raw).map_err(invalid)?;
+            req.marker.and(marker.clone());
+            requires_dist.push(req);
         }
         provides_extra.push(extra);
     }
@@ -238,12 +247,37 @@ pub fn metadata_from_pyproject(
         name: name.clone(),
         version: version.clone(),
         requires_dist,
-        requires_python: parse_requires_python(project.requires_python.as_deref(), &label),
+        requires_python: parse_requires_python(project.requires_python.as_deref())
+            .map_err(invalid)?,
         provides_extra,
     })
 }
 
-/// The cache form of [`Metadata`] (strings re-parsed on load).
+/// Where a version's core metadata was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetadataSource {
+    /// A PEP 658 `.metadata` file the index advertised (checked against its hash).
+    Sidecar,
+    /// A `.metadata` file the index did not advertise: a hint until it is compared with
+    /// the wheel's own METADATA.
+    UnadvertisedSidecar,
+    /// An unadvertised `.metadata` file found equal to the wheel's own METADATA.
+    ConfirmedSidecar,
+    /// The wheel's own METADATA (range requests or the whole file).
+    Wheel,
+    /// An sdist's static metadata.
+    Sdist,
+}
+
+impl MetadataSource {
+    /// Whether the metadata still has to be compared with the wheel before a lock uses it.
+    pub fn needs_confirmation(self) -> bool {
+        self == MetadataSource::UnadvertisedSidecar
+    }
+}
+
+/// The cache form of [`Metadata`] (strings re-parsed on load), with its source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CachedMetadata {
     pub name: String,
@@ -251,21 +285,21 @@ pub struct CachedMetadata {
     pub requires_dist: Vec<String>,
     pub requires_python: Option<String>,
     pub provides_extra: Vec<String>,
+    pub source: MetadataSource,
 }
 
-impl From<&Metadata> for CachedMetadata {
-    fn from(m: &Metadata) -> Self {
+impl CachedMetadata {
+    pub fn new(m: &Metadata, source: MetadataSource) -> Self {
         Self {
             name: m.name.to_string(),
             version: m.version.to_string(),
             requires_dist: m.requires_dist.iter().map(ToString::to_string).collect(),
             requires_python: m.requires_python.as_ref().map(ToString::to_string),
             provides_extra: m.provides_extra.iter().map(ToString::to_string).collect(),
+            source,
         }
     }
-}
 
-impl CachedMetadata {
     /// Re-parses the cached strings; any failure means the entry is corrupt.
     pub fn to_metadata(&self) -> Result<Metadata, String> {
         let bad = |what: &str, e: &dyn std::fmt::Display| format!("invalid cached {what}: {e}");
@@ -298,7 +332,7 @@ mod tests {
     const METADATA: &str = "Metadata-Version: 2.1\nName: Foo_Bar\nVersion: 1.0.post1\n\
 Summary: a thing\n  continued\nRequires-Python: >=3.8\nProvides-Extra: Socks\n\
 Requires-Dist: idna<4,>=2.5\nRequires-Dist: PySocks!=1.5.7,>=1.5.6; extra == \"socks\"\n\
-Requires-Dist: broken ===\nDescription-Content-Type: text/markdown\n\n\
+Description-Content-Type: text/markdown\n\n\
 Requires-Dist: not-a-header-this-is-the-body\n";
 
     #[test]
@@ -318,12 +352,33 @@ Requires-Dist: not-a-header-this-is-the-body\n";
     }
 
     #[test]
-    fn hostile_requires_dist_is_skipped_not_a_panic() {
-        // pep508_rs 0.9 panics on names ending in punctuation before a specifier.
-        let m = parse_metadata("Name: x\nVersion: 1\nRequires-Dist: a-==1\nRequires-Dist: b\n")
-            .unwrap();
-        let reqs: Vec<String> = m.requires_dist.iter().map(ToString::to_string).collect();
-        assert_eq!(reqs, vec!["b".to_string()]);
+    fn a_requires_dist_that_does_not_parse_fails_the_file_not_a_panic() {
+        // pep508_rs 0.9 panics on names ending in punctuation before a specifier; and a
+        // dependency dropped from the list would be missing from the lock.
+        let err = parse_metadata("Name: x\nVersion: 1\nRequires-Dist: a-==1\nRequires-Dist: b\n")
+            .unwrap_err();
+        assert!(
+            matches!(&err, MetadataError::Invalid { field: "Requires-Dist", value, .. } if value == "a-==1"),
+            "{err}"
+        );
+        let err = parse_metadata("Name: x\nVersion: 1\nRequires-Python: >=3.8,,<4\n").unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                MetadataError::Invalid {
+                    field: "Requires-Python",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = metadata_from_pyproject(
+            "[project]\nname = 'x'\ndependencies = ['idna', 'b>=<1']\n",
+            &PackageName::from_str("x").unwrap(),
+            &Version::from_str("1").unwrap(),
+        )
+        .unwrap_err();
+        assert!(err.contains("`b>=<1`"), "{err}");
     }
 
     #[test]
@@ -414,7 +469,7 @@ Requires-Dist: not-a-header-this-is-the-body\n";
     #[test]
     fn cache_form_round_trips() {
         let m = parse_metadata(METADATA).unwrap();
-        let cached = CachedMetadata::from(&m);
+        let cached = CachedMetadata::new(&m, MetadataSource::Wheel);
         assert_eq!(cached.to_metadata().unwrap(), m);
         let mut bad = cached;
         bad.requires_dist.push("???".into());

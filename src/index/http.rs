@@ -24,11 +24,11 @@ use url::Url;
 
 use super::auth::{self, Credentials, redact};
 use super::cache::{CachedPage, DiskCache, now_secs, parse_max_age};
-use super::core_metadata::CachedMetadata;
+use super::core_metadata::{CachedMetadata, MetadataSource};
 use super::retry::{backoff, is_retryable_status, parse_retry_after};
 use super::settings::IndexSettings;
 use super::simple::{self, SimplePage};
-use super::{IndexError, Metadata, PackageIndex, PackageVersions};
+use super::{ConfirmError, IndexError, Metadata, MetadataMismatch, PackageIndex, PackageVersions};
 use crate::reporter::Reporter;
 use dist::pick_wheel;
 
@@ -40,6 +40,9 @@ pub const MAX_PAGE: u64 = 64 * 1024 * 1024;
 pub const MAX_METADATA: u64 = 16 * 1024 * 1024;
 /// Largest wheel or sdist downloaded to read its metadata.
 pub const MAX_DOWNLOAD: u64 = 500 * 1024 * 1024;
+/// How long a request waits for the first request to its origin to be answered (so that
+/// it can share that connection) before it opens its own.
+const GATE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Unadvertised `.metadata` sidecars that must 404 (with none found) before pinctl stops
 /// trying them on an index.
 const SIDECAR_GIVE_UP: u64 = 3;
@@ -85,6 +88,8 @@ struct Inner {
     cache: DiskCache,
     pages: Memo<PackageName, PackageVersions>,
     metadata: Memo<(PackageName, Version), Metadata>,
+    /// Where each version's metadata in `metadata` came from.
+    sources: Mutex<HashMap<(PackageName, Version), MetadataSource>>,
     requests: AtomicU64,
     bytes: AtomicU64,
     cache_hits: AtomicU64,
@@ -145,6 +150,9 @@ enum AttemptError {
     Timeout(String),
     /// Worth retrying: a 429 or 5xx status.
     Status(u16),
+    /// Worth retrying: a 200 whose body is not what was asked for (a hash mismatch, a
+    /// page that is not a project page); after the last attempt, this error.
+    Invalid(IndexError),
     /// Not worth retrying.
     Fatal(IndexError),
 }
@@ -154,7 +162,7 @@ impl std::fmt::Display for AttemptError {
         match self {
             AttemptError::Transient(reason) | AttemptError::Timeout(reason) => f.write_str(reason),
             AttemptError::Status(code) => f.write_str(&status_text(*code)),
-            AttemptError::Fatal(error) => error.fmt(f),
+            AttemptError::Invalid(error) | AttemptError::Fatal(error) => error.fmt(f),
         }
     }
 }
@@ -268,6 +276,7 @@ impl HttpIndex {
                 cache,
                 pages: Mutex::default(),
                 metadata: Mutex::default(),
+                sources: Mutex::default(),
                 requests: AtomicU64::new(0),
                 bytes: AtomicU64::new(0),
                 cache_hits: AtomicU64::new(0),
@@ -334,11 +343,22 @@ impl HttpIndex {
 
     /// Sends `req`, retrying transient failures; returns the last response otherwise.
     async fn fetch(&self, req: &Request<'_>) -> Result<Fetched, IndexError> {
+        self.fetch_checked(req, &|_| Ok(())).await
+    }
+
+    /// [`Self::fetch`], where a response that `check` refuses is retried like a transient
+    /// failure (with backoff), and after the last attempt is that error.
+    async fn fetch_checked(
+        &self,
+        req: &Request<'_>,
+        check: &(dyn Fn(&Fetched) -> Result<(), IndexError> + Sync),
+    ) -> Result<Fetched, IndexError> {
         let inner = &self.inner;
         auth::check_transport(req.url, &inner.settings.allow_insecure_hosts)?;
         let started = Instant::now();
         let retries = inner.settings.retries;
         let mut attempt = 0;
+        let mut timeouts: u32 = 0;
         loop {
             let outcome = {
                 let _permit = inner
@@ -362,11 +382,17 @@ impl HttpIndex {
                         .and_then(parse_retry_after);
                     (AttemptError::Status(f.status), after)
                 }
-                Ok(f) => return Ok(f),
+                Ok(f) => match check(&f) {
+                    Ok(()) => return Ok(f),
+                    Err(invalid) => (AttemptError::Invalid(invalid), None),
+                },
                 Err(AttemptError::Fatal(error)) => return Err(error),
                 Err(transient) => (transient, None),
             };
-            if attempt >= retries {
+            // A second timeout in a row is final: an index that does not answer at all
+            // would otherwise cost `retries + 1` timeouts per request.
+            let timed_out = matches!(failure, AttemptError::Timeout(_));
+            if attempt >= retries || (timed_out && timeouts >= 1) {
                 let seconds = started.elapsed().as_secs_f64();
                 return Err(match failure {
                     AttemptError::Status(code) => IndexError::HttpStatus {
@@ -388,7 +414,7 @@ impl HttpIndex {
                         retries: attempt,
                         seconds,
                     },
-                    AttemptError::Fatal(error) => error,
+                    AttemptError::Invalid(error) | AttemptError::Fatal(error) => error,
                 });
             }
             let reason = failure.to_string();
@@ -400,6 +426,7 @@ impl HttpIndex {
             );
             tokio::time::sleep(wait).await;
             attempt += 1;
+            timeouts += u32::from(timed_out);
         }
     }
 
@@ -428,16 +455,14 @@ impl HttpIndex {
                 .or_default()
                 .clone()
         };
-        let guard = gate.lock().await;
+        // Waiting is bounded: behind a first request that hangs, the others go ahead
+        // (each with its own timeout) instead of queueing one timeout after another.
+        let guard = tokio::time::timeout(GATE_WAIT, gate.lock()).await.ok();
         // Hold the gate across `send` only while no answer has come back yet.
-        let mut first = if *guard {
-            drop(guard);
-            None
-        } else {
-            Some(guard)
-        };
+        let mut first = guard.filter(|answered| !**answered);
         let sent = builder.send().await;
-        if let (Some(answered), Ok(_)) = (first.as_mut(), &sent) {
+        // Any outcome opens the gate: after a failure, waiting gains nothing.
+        if let Some(answered) = first.as_mut() {
             **answered = true;
         }
         drop(first);
@@ -586,16 +611,41 @@ impl HttpIndex {
         {
             headers.insert(header::IF_NONE_MATCH, v);
         }
-        let fetched = self
-            .fetch(&Request {
-                url: &url,
-                what: &key,
-                headers,
-                limit: MAX_PAGE,
-                range: false,
-                to_file: false,
-            })
-            .await?;
+        // A 200 that is not a project page (a captive portal, an error object, a body
+        // cut short) is asked for again, like a 5xx, and never cached.
+        let retries = inner.settings.retries;
+        let mut attempt = 0;
+        let (fetched, page) = loop {
+            let mut fetched = self
+                .fetch(&Request {
+                    url: &url,
+                    what: &key,
+                    headers: headers.clone(),
+                    limit: MAX_PAGE,
+                    range: false,
+                    to_file: false,
+                })
+                .await?;
+            if fetched.status != 200 {
+                break (fetched, None);
+            }
+            let (body, final_url) = (std::mem::take(&mut fetched.body), fetched.final_url.clone());
+            let content_type = fetched
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            match blocking(move || parse_page(&body, &final_url, content_type.as_deref())).await {
+                Ok(page) => break (fetched, Some(page)),
+                Err(e) if attempt < retries => {
+                    let wait = backoff(attempt, None, fastrand::f64());
+                    tracing::debug!("retrying in {:.2}s after: {e}", wait.as_secs_f64());
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let header_str = |h: header::HeaderName| {
             fetched
                 .headers
@@ -605,8 +655,6 @@ impl HttpIndex {
         };
         let max_age = header_str(header::CACHE_CONTROL).and_then(|c| parse_max_age(&c));
         let etag = header_str(header::ETAG);
-        let content_type = header_str(header::CONTENT_TYPE);
-        let is_json = content_type.as_deref().is_some_and(|t| t.contains("json"));
         let revalidated = match fetched.status {
             304 => match cached {
                 Some(c) => Some(c),
@@ -616,31 +664,21 @@ impl HttpIndex {
             200 => None,
             other => return Err(Self::status_error(&url, other)),
         };
-        // Parsing a large page (megabytes of JSON) and writing the cache entry are CPU
-        // and disk work: keep them off the async workers.
+        // Building and writing the cache entry is CPU and disk work: keep it off the
+        // async workers.
         let (cache, name) = (inner.cache.clone(), name.clone());
         blocking(move || {
-            let entry = if let Some(mut entry) = revalidated {
-                entry.fetched_at = now_secs();
-                entry.max_age = max_age;
-                entry.etag = etag.or(entry.etag);
-                entry
-            } else {
-                let page = if is_json {
-                    simple::parse_json(&fetched.body, &fetched.final_url)
-                } else {
-                    simple::parse_html(&fetched.body, &fetched.final_url)
+            let entry = match (revalidated, page) {
+                (Some(mut entry), _) => {
+                    entry.fetched_at = now_secs();
+                    entry.max_age = max_age;
+                    entry.etag = etag.or(entry.etag);
+                    entry
                 }
-                .map_err(|e| {
-                    let url = redact(&e.url);
-                    IndexError::BadBody {
-                        message: format!("invalid project page `{url}`: {}", e.reason),
-                        url,
-                        content_type,
-                        first_bytes: super::first_bytes(&fetched.body),
-                    }
-                })?;
-                cache_entry(&name, page, max_age, etag)
+                (None, Some(page)) => cache_entry(&name, page, max_age, etag),
+                (None, None) => {
+                    return Err(IndexError::Internal(format!("no page parsed for `{name}`")));
+                }
             };
             cache.write_page(&entry);
             Ok(Arc::new(entry.versions))
@@ -659,6 +697,7 @@ impl HttpIndex {
             match cached.to_metadata() {
                 Ok(m) => {
                     inner.cache_hits.fetch_add(1, Ordering::Relaxed);
+                    self.note_source(name, version, cached.source);
                     return Ok(Arc::new(m));
                 }
                 Err(e) => {
@@ -681,8 +720,8 @@ impl HttpIndex {
                 version: version.clone(),
                 index: redact(inner.base.as_str()),
             })?;
-        let mut metadata = if let Some(wheel) = pick_wheel(files.files()) {
-            self.wheel_metadata(name, wheel).await?
+        let (mut metadata, source) = if let Some(wheel) = pick_wheel(files.files()) {
+            self.wheel_metadata(name, version, wheel).await?
         } else {
             let sdist = files
                 .files()
@@ -693,7 +732,10 @@ impl HttpIndex {
                     name: name.clone(),
                     version: version.clone(),
                 })?;
-            self.sdist_metadata(name, version, sdist).await?
+            (
+                self.sdist_metadata(name, version, sdist).await?,
+                MetadataSource::Sdist,
+            )
         };
         if metadata.name != *name || metadata.version != *version {
             tracing::warn!(
@@ -704,11 +746,127 @@ impl HttpIndex {
             metadata.name = name.clone();
             metadata.version = version.clone();
         }
-        inner
-            .cache
-            .write_metadata(&key_name, &key_version, &CachedMetadata::from(&metadata));
+        self.note_source(name, version, source);
+        inner.cache.write_metadata(
+            &key_name,
+            &key_version,
+            &CachedMetadata::new(&metadata, source),
+        );
         Ok(Arc::new(metadata))
     }
+
+    /// Remembers where the metadata of `name` `version` came from, for
+    /// [`PackageIndex::confirm_metadata`].
+    fn note_source(&self, name: &PackageName, version: &Version, source: MetadataSource) {
+        self.inner
+            .sources
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert((name.clone(), version.clone()), source);
+    }
+
+    /// Compares the unconfirmed `.metadata` hint of `name` `version` with the wheel's
+    /// own METADATA; `Some` when they differ (the wheel's then replaces the hint).
+    async fn confirm_one(
+        &self,
+        name: &PackageName,
+        version: &Version,
+    ) -> Result<Option<MetadataMismatch>, IndexError> {
+        let inner = &self.inner;
+        if inner.settings.offline {
+            return Err(IndexError::Offline {
+                what: format!(
+                    "the METADATA inside the wheel of {name} {version} (to confirm the `.metadata` file the index did not advertise)"
+                ),
+            });
+        }
+        let hinted = self.metadata(name, version).await?;
+        let page = self.page(name).await?;
+        let wheel = page
+            .versions
+            .get(version)
+            .and_then(|files| pick_wheel(files.files()).cloned())
+            .ok_or_else(|| IndexError::NoSuchVersion {
+                name: name.clone(),
+                version: version.clone(),
+                index: redact(inner.base.as_str()),
+            })?;
+        let wheel_url = dist::file_url(&wheel)?;
+        let mut own = self
+            .wheel_own_metadata(name, version, &wheel, &wheel_url, None)
+            .await?;
+        own.name = name.clone();
+        own.version = version.clone();
+        let (key_name, key_version) = (name.to_string(), version.to_string());
+        let difference = metadata_difference(&hinted, &own);
+        let Some(difference) = difference else {
+            self.note_source(name, version, MetadataSource::ConfirmedSidecar);
+            inner.cache.write_metadata(
+                &key_name,
+                &key_version,
+                &CachedMetadata::new(&hinted, MetadataSource::ConfirmedSidecar),
+            );
+            return Ok(None);
+        };
+        self.note_source(name, version, MetadataSource::Wheel);
+        inner.cache.write_metadata(
+            &key_name,
+            &key_version,
+            &CachedMetadata::new(&own, MetadataSource::Wheel),
+        );
+        let cell = Arc::new(OnceCell::new_with(Some(Arc::new(own))));
+        inner
+            .metadata
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert((name.clone(), version.clone()), cell);
+        Ok(Some(MetadataMismatch {
+            name: name.clone(),
+            version: version.clone(),
+            url: format!("{}.metadata", redact(wheel_url.as_str())),
+            difference,
+        }))
+    }
+}
+
+/// What differs between a `.metadata` hint and the wheel's own METADATA, in one line;
+/// `None` when they agree on everything the resolver reads.
+fn metadata_difference(hint: &Metadata, own: &Metadata) -> Option<String> {
+    use std::collections::BTreeSet;
+    let reqs = |m: &Metadata| -> BTreeSet<String> {
+        m.requires_dist.iter().map(ToString::to_string).collect()
+    };
+    let (hint_reqs, own_reqs) = (reqs(hint), reqs(own));
+    let mut parts = Vec::new();
+    let missing: Vec<&str> = own_reqs
+        .difference(&hint_reqs)
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        parts.push(format!("it lacks `{}`", missing.join("`, `")));
+    }
+    let extra: Vec<&str> = hint_reqs
+        .difference(&own_reqs)
+        .map(String::as_str)
+        .collect();
+    if !extra.is_empty() {
+        parts.push(format!("it adds `{}`", extra.join("`, `")));
+    }
+    let python = |m: &Metadata| m.requires_python.as_ref().map(ToString::to_string);
+    if python(hint) != python(own) {
+        parts.push(format!(
+            "it says Requires-Python `{}` where the wheel says `{}`",
+            python(hint).unwrap_or_default(),
+            python(own).unwrap_or_default()
+        ));
+    }
+    let extras = |m: &Metadata| -> BTreeSet<String> {
+        m.provides_extra.iter().map(ToString::to_string).collect()
+    };
+    if extras(hint) != extras(own) {
+        parts.push("its extras differ".to_owned());
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 impl PackageIndex for HttpIndex {
@@ -736,6 +894,52 @@ impl PackageIndex for HttpIndex {
     fn known_names(&self) -> Vec<PackageName> {
         self.inner.cache.page_names()
     }
+
+    fn confirm_metadata<'a>(
+        &'a self,
+        packages: &'a [(PackageName, Version)],
+    ) -> BoxFuture<'a, Result<Vec<MetadataMismatch>, ConfirmError>> {
+        Box::pin(async move {
+            let pending: Vec<&(PackageName, Version)> = {
+                let sources = self
+                    .inner
+                    .sources
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                packages
+                    .iter()
+                    .filter(|key| sources.get(*key).is_some_and(|s| s.needs_confirmation()))
+                    .collect()
+            };
+            if !pending.is_empty() {
+                tracing::debug!(
+                    "confirming {} unadvertised `.metadata` files against their wheels",
+                    pending.len()
+                );
+            }
+            // All at once: the request pool bounds what is in flight.
+            let outcomes = futures::future::join_all(
+                pending
+                    .iter()
+                    .map(|(name, version)| self.confirm_one(name, version)),
+            )
+            .await;
+            let mut mismatches = Vec::new();
+            for ((name, version), outcome) in pending.into_iter().zip(outcomes) {
+                match outcome {
+                    Ok(mismatch) => mismatches.extend(mismatch),
+                    Err(source) => {
+                        return Err(ConfirmError {
+                            name: name.clone(),
+                            version: version.clone(),
+                            source,
+                        });
+                    }
+                }
+            }
+            Ok(mismatches)
+        })
+    }
 }
 
 /// A request reported to the [`Reporter`] as started, and as done when dropped.
@@ -755,6 +959,46 @@ impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.reporter.on_request_done(self.what);
     }
+}
+
+/// Parses a 200 answer for a project page; anything that is not one (an empty body, a
+/// content type of neither form, an HTML page with no links that does not say it is a
+/// simple index: a captive portal, a login page) is an error naming what came back.
+fn parse_page(
+    body: &[u8],
+    url: &Url,
+    content_type: Option<&str>,
+) -> Result<SimplePage, IndexError> {
+    let bad = |reason: &str| {
+        let url = redact(url.as_str());
+        IndexError::BadBody {
+            message: format!("invalid project page `{url}`: {reason}"),
+            url,
+            content_type: content_type.map(str::to_owned),
+            first_bytes: super::first_bytes(body),
+        }
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(bad("the body is empty"));
+    }
+    let kind = content_type.map(str::to_ascii_lowercase);
+    let page = match kind.as_deref() {
+        Some(t) if t.contains("json") => simple::parse_json(body, url),
+        None => simple::parse_html(body, url),
+        Some(t) if t.contains("html") => simple::parse_html(body, url),
+        Some(_) => return Err(bad("the content type is neither HTML nor JSON")),
+    }
+    .map_err(|e| bad(&e.reason))?;
+    let is_json = kind.as_deref().is_some_and(|t| t.contains("json"));
+    if !is_json && page.files.is_empty() {
+        let lower = String::from_utf8_lossy(body).to_ascii_lowercase();
+        if !lower.contains("pypi:repository-version") && !lower.contains("links for") {
+            return Err(bad(
+                "an HTML page with no links that does not say it is a simple index (no `pypi:repository-version`)",
+            ));
+        }
+    }
+    Ok(page)
 }
 
 /// Runs CPU or disk work on the blocking pool.

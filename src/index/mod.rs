@@ -362,9 +362,15 @@ pub enum IndexError {
         expected: String,
         actual: String,
     },
-    /// A metadata file that does not parse.
-    #[error("invalid metadata from {url}: {reason}")]
-    InvalidMetadata { url: String, reason: String },
+    /// A metadata file that does not parse (nothing of it is used).
+    #[error("invalid metadata for `{name}` {version} from {url}: {reason}")]
+    InvalidMetadata {
+        name: PackageName,
+        version: Version,
+        url: String,
+        /// What does not parse, with its line.
+        reason: String,
+    },
     /// A wheel or sdist that cannot be read (not an archive, no metadata inside).
     #[error("{message}")]
     BadArchive { url: String, message: String },
@@ -469,7 +475,7 @@ impl crate::diagnostic::Diagnostic for IndexError {
                 "the index is unavailable or refused the connection; try again later, or check the index URL and your network".to_owned()
             }
             IndexError::Timeout { .. } => {
-                "the index is slow to answer: raise `PINCTL_HTTP_TIMEOUT` (seconds) or lower `--concurrency`".to_owned()
+                "the index is slow to answer: raise `--timeout` (or `PINCTL_HTTP_TIMEOUT`, seconds) or lower `--concurrency`".to_owned()
             }
             IndexError::BadBody { .. } => {
                 "the index URL may not point at a PEP 503/691 simple index (it ends in `/simple` on most servers)".to_owned()
@@ -517,6 +523,39 @@ pub trait PackageIndex: Send + Sync {
     fn known_names(&self) -> Vec<PackageName> {
         Vec::new()
     }
+
+    /// Checks the metadata of `packages` that came from a source that is only a hint (a
+    /// `.metadata` file the index did not advertise) against the wheel's own METADATA.
+    /// Where the two differ, the wheel's metadata replaces the hint for every later
+    /// [`Self::metadata`] call, and the difference is returned: a resolution that used
+    /// the hint must be made again. An index whose metadata is always first-hand has
+    /// nothing to confirm.
+    fn confirm_metadata<'a>(
+        &'a self,
+        packages: &'a [(PackageName, Version)],
+    ) -> BoxFuture<'a, Result<Vec<MetadataMismatch>, ConfirmError>> {
+        let _ = packages;
+        Box::pin(async { Ok(Vec::new()) })
+    }
+}
+
+/// [`PackageIndex::confirm_metadata`] could not read the wheel of `name` `version`.
+#[derive(Debug, Clone)]
+pub struct ConfirmError {
+    pub name: PackageName,
+    pub version: Version,
+    pub source: IndexError,
+}
+
+/// A `.metadata` file that disagreed with the wheel it describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataMismatch {
+    pub name: PackageName,
+    pub version: Version,
+    /// The `.metadata` file's URL, redacted.
+    pub url: String,
+    /// What differs, in one line.
+    pub difference: String,
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The binary form of a cached project page (`simple-v3/<index>/<name>.bin`).
+//! The binary form of a cached project page (`simple-v4/<index>/<name>.bin`; the cache
+//! seals it with a checksum trailer, see [`super::cache`]).
 //!
 //! An entry has three parts:
 //! - the header: a magic string with the format version, the freshness data, and the
@@ -726,26 +727,33 @@ pub fn decode(bytes: Vec<u8>, name: &PackageName) -> Result<CachedPage, DecodeEr
     Ok(assemble(name, header, index, Body::Bytes(bytes)))
 }
 
-/// Reads the entry in `file` for project `name`: its header and index now, its files
-/// when first asked for (from the open file).
-pub fn read(file: File, name: &PackageName) -> Result<CachedPage, DecodeError> {
-    read_with(file, name, FIRST_READ, &OPEN)
+/// Reads the entry held in the first `total` bytes of `file` (what follows is the cache's
+/// trailer) for project `name`: its header and index now, its files when first asked for
+/// (from the open file).
+pub fn read(file: File, total: u64, name: &PackageName) -> Result<CachedPage, DecodeError> {
+    read_with(file, total, name, FIRST_READ, &OPEN)
 }
 
 fn read_with(
     mut file: File,
+    total: u64,
     name: &PackageName,
     first: usize,
     limit: &'static OpenLimit,
 ) -> Result<CachedPage, DecodeError> {
-    let total = file.metadata()?.len();
+    // Reads up to `total` bytes of the entry (never the trailer after it) into `buf`.
+    let fill = |file: &mut File, buf: &mut Vec<u8>, upto: u64| -> Result<(), DecodeError> {
+        let want = upto.min(total).saturating_sub(buf.len() as u64);
+        file.take(want).read_to_end(buf)?;
+        Ok(())
+    };
     let mut buf = Vec::with_capacity(first);
-    (&mut file).take(first as u64).read_to_end(&mut buf)?;
+    fill(&mut file, &mut buf, first as u64)?;
     let header = match header(&buf) {
         Ok(header) => header,
         // A long ETag can push the header past the first read.
         Err(_) if (buf.len() as u64) < total => {
-            file.read_to_end(&mut buf)?;
+            fill(&mut file, &mut buf, total)?;
             header(&buf)?
         }
         Err(e) => return Err(e),
@@ -756,11 +764,8 @@ fn read_with(
             header.total
         )));
     }
-    let have = buf.len() as u64;
-    if have < header.body_start {
-        (&mut file)
-            .take(header.body_start - have)
-            .read_to_end(&mut buf)?;
+    if (buf.len() as u64) < header.body_start {
+        fill(&mut file, &mut buf, header.body_start)?;
     }
     let index = parse_index(
         section(&buf, header.index_start, header.body_start)?,
@@ -772,7 +777,7 @@ fn read_with(
         match OpenEntry::new(file, limit) {
             Ok(open) => Body::File(open),
             Err(mut file) => {
-                file.read_to_end(&mut buf)?;
+                fill(&mut file, &mut buf, total)?;
                 if buf.len() as u64 != total {
                     return Err(DecodeError(format!(
                         "the entry has {} bytes, its header says {total}",
@@ -789,6 +794,10 @@ fn read_with(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    fn entry_len(path: &std::path::Path) -> u64 {
+        fs_err::metadata(path).unwrap().len()
+    }
 
     fn file(filename: &str, url: &str, kind: FileKind) -> DistFile {
         DistFile {
@@ -986,13 +995,29 @@ pub(crate) mod tests {
             bytes.len(),
             FIRST_READ,
         ] {
-            let page = read_with(File::open(&path).unwrap(), &foo(), first, &OPEN).unwrap();
+            let page = read_with(
+                File::open(&path).unwrap(),
+                entry_len(&path),
+                &foo(),
+                first,
+                &OPEN,
+            )
+            .unwrap();
             assert_eq!(page, sample(), "first read of {first} bytes");
         }
         let mut truncated = bytes.clone();
         truncated.pop();
         let path = write_entry(dir.path(), &truncated);
-        assert!(read_with(File::open(&path).unwrap(), &foo(), 10, &OPEN).is_err());
+        assert!(
+            read_with(
+                File::open(&path).unwrap(),
+                entry_len(&path),
+                &foo(),
+                10,
+                &OPEN
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -1002,6 +1027,7 @@ pub(crate) mod tests {
         let path = write_entry(dir.path(), &bytes);
         let page = read_with(
             File::open(&path).unwrap(),
+            entry_len(&path),
             &foo(),
             index_only(&bytes),
             &OPEN,
@@ -1026,6 +1052,7 @@ pub(crate) mod tests {
         let path = write_entry(dir.path(), &bytes);
         let page = read_with(
             File::open(&path).unwrap(),
+            entry_len(&path),
             &foo(),
             index_only(&bytes),
             &OPEN,
@@ -1067,7 +1094,14 @@ pub(crate) mod tests {
             .iter()
             .map(|path| {
                 let first = index_only(&bytes);
-                read_with(File::open(path).unwrap(), &foo(), first, &LIMIT).unwrap()
+                read_with(
+                    File::open(path).unwrap(),
+                    entry_len(path),
+                    &foo(),
+                    first,
+                    &LIMIT,
+                )
+                .unwrap()
             })
             .collect();
         assert_eq!(LIMIT.open.load(Ordering::Acquire), 2);

@@ -51,9 +51,10 @@ pub struct PageError {
     pub reason: String,
 }
 
+/// A PEP 691 project page: `files` is required (a JSON body without it, such as an
+/// error object from a proxy, is not a page with no releases).
 #[derive(Deserialize)]
 struct JsonPage {
-    #[serde(default)]
     files: Vec<JsonFile>,
 }
 

@@ -1,9 +1,10 @@
 //! `cache clean`: remove the entries pinctl writes under the cache directory, and the
 //! probe `lock` uses to say once that the cache cannot be written.
 //!
-//! `clean` removes only pinctl's own entries (`simple-v3/`, `metadata-v2/`, and the
-//! older `simple-v1/`, `simple-v2/` and `metadata-v1/`), then the directory itself if
-//! that left it empty, so a mistyped `--cache-dir` cannot wipe an unrelated directory.
+//! `clean` removes only pinctl's own entries (`simple-v4/`, `metadata-v3/`, and the
+//! older `simple-v1/` to `simple-v3/`, `metadata-v1/` and `metadata-v2/`), then the
+//! directory itself if that left it empty, so a mistyped `--cache-dir` cannot wipe an
+//! unrelated directory.
 
 use std::path::Path;
 
@@ -15,8 +16,10 @@ const ENTRIES: &[&str] = &[
     "simple-v1",
     "simple-v2",
     "simple-v3",
+    "simple-v4",
     "metadata-v1",
     "metadata-v2",
+    "metadata-v3",
 ];
 
 /// What [`cache_clean`] removed.

@@ -120,9 +120,12 @@ pub async fn lock(
         )));
     }
     let progress: Arc<dyn crate::reporter::Reporter> = reporter.clone();
-    let resolution = resolve::resolve(&input, index, &resolve_options, progress).await;
+    let resolution = resolve::resolve_confirmed(&input, index, &resolve_options, progress).await;
     let resolution = match resolution {
-        Ok(resolution) => resolution,
+        Ok((resolution, corrected)) => {
+            warn_corrected_metadata(&corrected, reporter.as_ref());
+            resolution
+        }
         Err(err) => {
             report_lint(project, &levels, existing.as_ref(), reporter.as_ref());
             return Err(resolve_error(err));
@@ -201,6 +204,17 @@ fn reject_direct_references(project: &Project) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// `.metadata` files the index served without advertising them, found to differ from
+/// their wheels: the lock was made from the wheels' own METADATA instead.
+fn warn_corrected_metadata(corrected: &[crate::index::MetadataMismatch], reporter: &dyn Observer) {
+    for m in corrected {
+        reporter.on_warning(Warning::Message(&format!(
+            "the index's `{}` for `{}` {} does not match the wheel's own METADATA ({}); resolved again with the wheel's",
+            m.url, m.name, m.version, m.difference
+        )));
+    }
 }
 
 /// A project named like a package its dependencies need (a project called `prefect`

@@ -6,6 +6,7 @@
 //! only through [`PackageIndex`](crate::index::PackageIndex). Never prints: progress goes
 //! through [`Reporter`](crate::reporter::Reporter).
 
+mod confirm;
 mod driver;
 mod fetch;
 mod graph;
@@ -19,6 +20,8 @@ use std::sync::Arc;
 
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{MarkerTree, PackageName, Requirement};
+
+pub use confirm::resolve_confirmed;
 
 use crate::index::{IndexError, PackageIndex, VersionFiles};
 use crate::project::Scope;

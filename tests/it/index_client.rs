@@ -66,7 +66,10 @@ fn assert_cache_clean(dir: &Path) {
         if path.is_dir() {
             assert_cache_clean(&path);
         } else {
-            let bytes = fs_err::read(&path).unwrap();
+            let sealed = fs_err::read(&path).unwrap();
+            let bytes = pinctl::index::cache::unseal(&sealed)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .to_vec();
             match path.extension().and_then(|e| e.to_str()) {
                 Some("json") => {
                     serde_json::from_slice::<serde_json::Value>(&bytes)
@@ -197,7 +200,7 @@ async fn unknown_project_is_not_found() {
         "{err}"
     );
     assert_eq!(index.requests("/simple/nope/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v3"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v4"), 0);
 }
 
 #[tokio::test]
@@ -215,7 +218,7 @@ async fn metadata_from_the_pep658_sidecar() {
         index.request_log()
     );
     assert_eq!(index.requests(SDIST), 0);
-    assert_eq!(cache_files(cache.path(), "metadata-v2"), 1);
+    assert_eq!(cache_files(cache.path(), "metadata-v3"), 1);
     assert_cache_clean(cache.path());
 }
 
@@ -324,7 +327,7 @@ async fn sidecar_with_a_wrong_hash_is_refused() {
         err.contains(&index.file_url("a-1.0-py3-none-any.whl.metadata")),
         "{err}"
     );
-    assert_eq!(cache_files(cache.path(), "metadata-v2"), 0);
+    assert_eq!(cache_files(cache.path(), "metadata-v3"), 0);
 }
 
 #[tokio::test]
@@ -441,7 +444,7 @@ async fn persistent_500_fails_after_the_retries_naming_url_and_attempts() {
     );
     assert!(err.ends_with(": 500 Internal Server Error"), "{err}");
     assert_eq!(index.requests("/simple/a/"), 4);
-    assert_eq!(cache_files(cache.path(), "simple-v3"), 0);
+    assert_eq!(cache_files(cache.path(), "simple-v4"), 0);
 }
 
 #[tokio::test]
@@ -508,7 +511,7 @@ async fn truncated_bodies_are_retried_then_reported() {
         "{err}"
     );
     assert_eq!(index.requests(SIDECAR), 3);
-    assert_eq!(cache_files(cache.path(), "metadata-v2"), 0);
+    assert_eq!(cache_files(cache.path(), "metadata-v3"), 0);
     assert_cache_clean(cache.path());
 }
 
@@ -541,8 +544,25 @@ async fn malformed_pages_are_errors_and_not_cached() {
         err.contains(&format!("invalid project page `{}/a/`", index.url())),
         "{err}"
     );
+    // Asked for again like a 5xx (a proxy may have cut it short), then reported.
+    assert_eq!(
+        index.requests("/simple/a/"),
+        1 + pinctl::index::settings::DEFAULT_RETRIES as usize
+    );
+    assert_eq!(cache_files(cache.path(), "simple-v4"), 0);
+    // Nothing invalid was kept: once the index is fixed, the next run succeeds at once.
+    index.clear_faults();
+    index.reset_counters();
+    let fixed = self::client(settings(&index, cache.path()));
+    assert!(
+        !fixed
+            .versions(&name("a"))
+            .await
+            .unwrap()
+            .versions
+            .is_empty()
+    );
     assert_eq!(index.requests("/simple/a/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v3"), 0);
 }
 
 #[tokio::test]
@@ -679,7 +699,7 @@ async fn corrupt_cache_entries_are_discarded_and_refetched() {
         .unwrap();
     // Corrupt every entry: one truncated, one that parses as JSON but not as an entry.
     let mut corrupted = 0;
-    for sub in ["simple-v3", "metadata-v2"] {
+    for sub in ["simple-v4", "metadata-v3"] {
         for entry in walkdir(&cache.path().join(sub)) {
             let junk: &[u8] = if corrupted == 0 {
                 b"{\"fetched_at\": 1, \"pa"
@@ -734,7 +754,7 @@ async fn two_indexes_do_not_share_cache_entries() {
         .await
         .unwrap();
     assert_eq!(second.requests("/simple/a/"), 1);
-    assert_eq!(cache_files(cache.path(), "simple-v3"), 2);
+    assert_eq!(cache_files(cache.path(), "simple-v4"), 2);
 }
 
 #[tokio::test]

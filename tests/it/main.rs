@@ -21,3 +21,4 @@ mod project_pyproject;
 mod project_requirements;
 mod resolve_scenarios;
 mod test_index;
+mod trust;

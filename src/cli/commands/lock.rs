@@ -11,7 +11,7 @@ use pinctl::ops::{self, LockCheck, LockMode, LockOptions, LockOutcome};
 use pinctl::project::{self, Scope};
 
 use crate::cli::args::{GlobalArgs, LockArgs};
-use crate::cli::commands::{ExitStatus, Leak, runtime};
+use crate::cli::commands::{ExitStatus, Leak, run_interruptible, runtime};
 use crate::cli::printer::Printer;
 use crate::cli::progress::ProgressReporter;
 use crate::cli::settings::{LockSettings, Sources};
@@ -43,20 +43,21 @@ pub fn run(
     let reporter = Arc::new(ProgressReporter::new(printer, "Resolving"));
     let runtime = runtime()?;
     let index = HttpIndex::new(settings.network.index_settings(), reporter.clone())?;
-    let outcome = runtime.block_on(ops::lock(
-        &project,
-        &dir,
-        &options,
-        Arc::new(index.clone()),
-        reporter.clone(),
-    ));
+    let outcome = run_interruptible(
+        runtime,
+        ops::lock(
+            &project,
+            &dir,
+            &options,
+            Arc::new(index.clone()),
+            reporter.clone(),
+        ),
+    );
     reporter.finish();
-    // Prefetches the solver did not need may still be in flight. Stop them now: a TLS
-    // handshake still running while the process exits can abort it (aws-lc's entropy
-    // source, seen as an exit status of 134 after the lock was written). Pending
-    // requests are dropped at once; a cache write in progress gets a moment to finish.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     let _leak = Leak(Some(index));
+    let Some(outcome) = outcome else {
+        return Ok(ExitStatus::Interrupted);
+    };
     Ok(render(&outcome?, settings.mode, started, printer))
 }
 

@@ -24,6 +24,8 @@ pub enum ExitStatus {
     Failure,
     /// 2: an error (bad input, unsatisfiable, network failure, usage).
     Error,
+    /// 130: interrupted (Ctrl-C), as a shell reports a command killed by SIGINT.
+    Interrupted,
 }
 
 impl From<ExitStatus> for std::process::ExitCode {
@@ -32,6 +34,7 @@ impl From<ExitStatus> for std::process::ExitCode {
             ExitStatus::Success => Self::SUCCESS,
             ExitStatus::Failure => Self::from(1),
             ExitStatus::Error => Self::from(2),
+            ExitStatus::Interrupted => Self::from(130),
         }
     }
 }
@@ -64,6 +67,32 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
         .max_blocking_threads(threads + 1)
         .build()
         .context("failed to start the async runtime")
+}
+
+/// Runs `work` on `runtime` until it is done, or until Ctrl-C: then the work is dropped
+/// (requests in flight are cancelled), the runtime is shut down, temporary files of cache
+/// writes that had not finished are deleted, and `None` comes back. The caller clears its
+/// progress display and exits with [`ExitStatus::Interrupted`]. Nothing is written after
+/// an interrupt: the lock is written only once the work is done.
+pub(crate) fn run_interruptible<T>(
+    runtime: tokio::runtime::Runtime,
+    work: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            done = work => Some(done),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    // Prefetches the solver did not need may still be in flight. Stop them now: a TLS
+    // handshake still running while the process exits can abort it (aws-lc's entropy
+    // source, seen as an exit status of 134 after the lock was written). Pending
+    // requests are dropped at once; a cache write in progress gets a moment to finish.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    if outcome.is_none() {
+        pinctl::index::cache::remove_unfinished_writes();
+    }
+    outcome
 }
 
 /// Forgets its value instead of dropping it: the index holds every project page read

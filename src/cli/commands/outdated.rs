@@ -13,7 +13,7 @@ use pinctl::project::read_project;
 use pinctl::reporter::Reporter;
 
 use crate::cli::args::{FailOn, GlobalArgs, OutdatedArgs, OutdatedFormat};
-use crate::cli::commands::{ExitStatus, runtime};
+use crate::cli::commands::{ExitStatus, run_interruptible, runtime};
 use crate::cli::printer::Printer;
 use crate::cli::progress::ProgressReporter;
 use crate::cli::settings::{NetworkSettings, Sources};
@@ -55,11 +55,14 @@ pub fn run(
     let progress = Arc::new(ProgressReporter::new(printer, "Checking"));
     let reporter: Arc<dyn Reporter> = progress.clone();
     let runtime = runtime()?;
-    let report = runtime.block_on(async {
+    let report = run_interruptible(runtime, async {
         let index = HttpIndex::new(network.index_settings(), reporter.clone())?;
         ops::outdated(&project, &dir, &options, &index, progress.as_ref()).await
     });
     progress.finish();
+    let Some(report) = report else {
+        return Ok(ExitStatus::Interrupted);
+    };
     let report = report?;
     let format = match format {
         OutdatedFormat::Table => Format::Table,

@@ -15,11 +15,11 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::{
-    HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, Ordering, Request, SIDECAR_GIVE_UP,
+    Fetched, HttpIndex, IndexError, MAX_DOWNLOAD, MAX_METADATA, Ordering, Request, SIDECAR_GIVE_UP,
     status_text, verify_sha256,
 };
 use crate::index::auth::redact;
-use crate::index::core_metadata::parse_metadata;
+use crate::index::core_metadata::{MetadataError, MetadataSource, parse_metadata};
 use crate::index::{DistFile, FileKind, Metadata, sdist, zip};
 
 /// Parses `Content-Range: bytes START-END/TOTAL`.
@@ -29,6 +29,15 @@ fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
     let (start, end) = range.split_once('-')?;
     let (start, end, total) = (start.parse().ok()?, end.parse().ok()?, total.parse().ok()?);
     (start <= end && end < total).then_some((start, end, total))
+}
+
+/// The URL of `file`, parsed.
+pub(super) fn file_url(file: &DistFile) -> Result<Url, IndexError> {
+    Url::parse(&file.url).map_err(|e| IndexError::InvalidUrl {
+        what: "file URL",
+        url: redact(&file.url),
+        reason: e.to_string(),
+    })
 }
 
 /// The wheel to read metadata from: `py3-none-any` preferred, else any wheel.
@@ -52,26 +61,42 @@ pub(super) fn pick_wheel(files: &[DistFile]) -> Option<&DistFile> {
 }
 
 impl HttpIndex {
-    fn metadata_text(url: &Url, bytes: &[u8]) -> Result<Metadata, IndexError> {
+    /// Parses the metadata file at `url` of `name` `version`; an error names the line.
+    fn metadata_text(
+        name: &PackageName,
+        version: &Version,
+        url: &Url,
+        bytes: &[u8],
+    ) -> Result<Metadata, IndexError> {
         let text = String::from_utf8_lossy(bytes);
-        parse_metadata(&text).map_err(|e| IndexError::InvalidMetadata {
-            url: redact(url.as_str()),
-            reason: e.to_string(),
+        parse_metadata(&text).map_err(|e| {
+            let line = match &e {
+                MetadataError::Invalid { value, .. } => text
+                    .lines()
+                    .position(|l| l.contains(value.as_str()))
+                    .map(|i| format!("line {}: ", i + 1)),
+                MetadataError::Missing(_) => None,
+            };
+            IndexError::InvalidMetadata {
+                name: name.clone(),
+                version: version.clone(),
+                url: redact(url.as_str()),
+                reason: format!("{}{e}", line.unwrap_or_default()),
+            }
         })
     }
 
-    /// The metadata of a wheel: sidecar, then range requests, then the whole file.
+    /// The metadata of a wheel: sidecar, then range requests, then the whole file; with
+    /// where it came from. A sidecar that does not parse is not used: the wheel's own
+    /// METADATA is read instead.
     pub(super) async fn wheel_metadata(
         &self,
         name: &PackageName,
+        version: &Version,
         wheel: &DistFile,
-    ) -> Result<Metadata, IndexError> {
+    ) -> Result<(Metadata, MetadataSource), IndexError> {
         let hint = wheel.metadata_file.as_ref();
-        let wheel_url = Url::parse(&wheel.url).map_err(|e| IndexError::InvalidUrl {
-            what: "file URL",
-            url: redact(&wheel.url),
-            reason: e.to_string(),
-        })?;
+        let wheel_url = file_url(wheel)?;
         // PEP 658: tried even when not advertised (the reachable PyPI omits the key),
         // until unadvertised sidecars have proved absent on this index.
         let advertised = hint.is_some();
@@ -94,6 +119,7 @@ impl HttpIndex {
                 }
             })?;
             let what = format!("{}.metadata", wheel.filename);
+            let expected = hint.and_then(|h| h.sha256.clone());
             let request = Request {
                 url: &sidecar,
                 what: &what,
@@ -102,8 +128,17 @@ impl HttpIndex {
                 range: false,
                 to_file: false,
             };
+            // An advertised sidecar whose bytes do not match the advertised hash is
+            // fetched again (a proxy may have mangled it), then refused.
+            let verify = |fetched: &Fetched| {
+                if fetched.status != 200 {
+                    return Ok(());
+                }
+                let actual = format!("{:x}", Sha256::digest(&fetched.body));
+                verify_sha256(&sidecar, expected.as_deref(), &actual)
+            };
             let fetched = if race {
-                let sidecar_read = std::pin::pin!(self.fetch(&request));
+                let sidecar_read = std::pin::pin!(self.fetch_checked(&request, &verify));
                 let range_read =
                     std::pin::pin!(self.metadata_by_range(name, &wheel_url, &wheel.filename));
                 match futures::future::select(sidecar_read, range_read).await {
@@ -120,37 +155,64 @@ impl HttpIndex {
                     }
                 }
             } else {
-                self.fetch(&request).await?
+                self.fetch_checked(&request, &verify).await?
             };
             if fetched.status == 200 {
                 if !advertised {
                     inner.sidecar_hits.fetch_add(1, Ordering::Relaxed);
                 }
-                let actual = format!("{:x}", Sha256::digest(&fetched.body));
-                verify_sha256(&sidecar, hint.and_then(|h| h.sha256.as_deref()), &actual)?;
-                return Self::metadata_text(&sidecar, &fetched.body);
+                match Self::metadata_text(name, version, &sidecar, &fetched.body) {
+                    Ok(metadata) => {
+                        let source = if advertised {
+                            MetadataSource::Sidecar
+                        } else {
+                            MetadataSource::UnadvertisedSidecar
+                        };
+                        return Ok((metadata, source));
+                    }
+                    Err(e) => {
+                        tracing::warn!("{e}; reading the wheel's own METADATA instead");
+                    }
+                }
+            } else {
+                if !advertised {
+                    inner.sidecar_misses.fetch_add(1, Ordering::Relaxed);
+                }
+                tracing::debug!(
+                    "{} answered {}; trying range requests",
+                    redact(sidecar.as_str()),
+                    status_text(fetched.status)
+                );
             }
-            if !advertised {
-                inner.sidecar_misses.fetch_add(1, Ordering::Relaxed);
-            }
-            tracing::debug!(
-                "{} answered {}; trying range requests",
-                redact(sidecar.as_str()),
-                status_text(fetched.status)
-            );
         }
+        let metadata = self
+            .wheel_own_metadata(name, version, wheel, &wheel_url, by_range)
+            .await?;
+        Ok((metadata, MetadataSource::Wheel))
+    }
+
+    /// The METADATA inside the wheel: range requests (their outcome in `by_range` when
+    /// already made), else the whole file.
+    pub(super) async fn wheel_own_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        wheel: &DistFile,
+        wheel_url: &Url,
+        by_range: Option<Result<Option<Vec<u8>>, IndexError>>,
+    ) -> Result<Metadata, IndexError> {
         let by_range = match by_range {
             Some(done) => done,
             None => {
-                self.metadata_by_range(name, &wheel_url, &wheel.filename)
+                self.metadata_by_range(name, wheel_url, &wheel.filename)
                     .await
             }
         };
         if let Some(bytes) = by_range? {
-            return Self::metadata_text(&wheel_url, &bytes);
+            return Self::metadata_text(name, version, wheel_url, &bytes);
         }
         tracing::debug!("reading {} in full", redact(wheel_url.as_str()));
-        let (file, len) = self.download(&wheel_url, &wheel.filename, wheel).await?;
+        let (file, len) = self.download(wheel_url, &wheel.filename, wheel).await?;
         let project = name.to_string();
         let bytes = tokio::task::spawn_blocking(move || {
             let mut file = file;
@@ -165,7 +227,7 @@ impl HttpIndex {
             url: redact(wheel_url.as_str()),
             message: format!("cannot read the wheel {}: {e}", redact(wheel_url.as_str())),
         })?;
-        Self::metadata_text(&wheel_url, &bytes)
+        Self::metadata_text(name, version, wheel_url, &bytes)
     }
 
     /// Fetches bytes `start..=end` of `url`; `None` when the server does not answer with

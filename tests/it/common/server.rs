@@ -172,6 +172,18 @@ pub enum Fault {
     MalformedJson,
     /// HTML index pages are cut off mid-tag (JSON answers are unchanged).
     MalformedHtml,
+    /// Answer 200 with this content type and body (a captive portal, an empty body, an
+    /// error object) the first `times` times, then serve normally.
+    Body {
+        content_type: String,
+        body: Vec<u8>,
+        times: usize,
+    },
+    /// [`Fault::WrongHash`] the first N times, then serve normally.
+    WrongHashTimes(usize),
+    /// Whole bodies (200) are sent gzip-compressed with `Content-Encoding: gzip`, asked
+    /// for or not, as a misconfigured CDN may; range answers (206) are left alone.
+    Gzip,
 }
 
 /// Builds a [`TestIndex`] from packages added one by one.
@@ -251,6 +263,7 @@ impl TestIndexBuilder {
             cache_control: self.cache_control.clone(),
             spec: Mutex::new(self),
             faults: Mutex::new(Vec::new()),
+            overrides: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
         });
@@ -335,6 +348,16 @@ impl TestIndex {
             fault,
             fired: 0,
         });
+    }
+
+    /// Serves `body` at `/files/<filename>` instead of the file's own bytes (pages keep
+    /// the real file's hash): a `.metadata` file that disagrees with its wheel, say.
+    pub fn override_file(&self, filename: &str, body: &[u8]) {
+        self.state
+            .overrides
+            .lock()
+            .unwrap()
+            .insert(filename.to_string(), body.to_vec());
     }
 
     /// Removes every fault.
@@ -703,6 +726,8 @@ struct State {
     etags: bool,
     cache_control: Option<String>,
     faults: Mutex<Vec<ActiveFault>>,
+    /// Bodies served instead of files' own (see [`TestIndex::override_file`]).
+    overrides: Mutex<HashMap<String, Vec<u8>>>,
     log: Mutex<Vec<Logged>>,
     stop: AtomicBool,
 }
@@ -722,7 +747,9 @@ impl State {
         let limit = match active.fault {
             Fault::StatusTimes(_, n)
             | Fault::RateLimited { times: n, .. }
-            | Fault::ConnectionReset { times: n } => Some(n),
+            | Fault::ConnectionReset { times: n }
+            | Fault::Body { times: n, .. }
+            | Fault::WrongHashTimes(n) => Some(n),
             _ => None,
         };
         if let Some(n) = limit
@@ -986,7 +1013,10 @@ fn route(req: &Request, state: &State, fault: Option<&Fault>) -> Response {
         let Some(data) = c.files.get(filename) else {
             return Response::text(404, &format!("no file `{filename}`\n"));
         };
-        let data = if matches!(fault, Some(Fault::WrongHash)) {
+        let overridden = state.overrides.lock().unwrap().get(filename).cloned();
+        let data = if let Some(body) = overridden {
+            body
+        } else if matches!(fault, Some(Fault::WrongHash | Fault::WrongHashTimes(_))) {
             dist::tamper(filename, data)
         } else {
             data.as_ref().clone()
@@ -1138,6 +1168,14 @@ fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> After {
         Some(Fault::Status(code) | Fault::StatusTimes(code, _)) => {
             Response::text(*code, &format!("injected {code}\n"))
         }
+        Some(Fault::Body {
+            content_type, body, ..
+        }) => Response {
+            status: 200,
+            headers: vec![("Content-Type", content_type.clone())],
+            body: body.clone(),
+            kind: BodyKind::Other,
+        },
         Some(Fault::RateLimited {
             retry_after_secs, ..
         }) => {
@@ -1158,6 +1196,12 @@ fn handle(stream: &mut TcpStream, req: &Request, state: &State) -> After {
             resp.body = b"<!DOCTYPE html>\n<html><body>\n<a href=\"../../files/<<broken#sha256=zz\" data-requires-python=\"&gt;=3\n<a href=\n".to_vec();
         }
         _ => {}
+    }
+    if matches!(fault, Some(Fault::Gzip)) && resp.status == 200 && req.method != "HEAD" {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&resp.body).unwrap();
+        resp.body = encoder.finish().unwrap();
+        resp.headers.push(("Content-Encoding", "gzip".to_string()));
     }
     state.log(req, Some(resp.status));
     let truncated = matches!(fault, Some(Fault::TruncatedBody));
