@@ -3,16 +3,14 @@
 //! bounds compare. The resolver (forks, candidates) and `outdated` (does a release
 //! support the project's Python) both ask these questions; the answers live only here.
 //!
-//! Pure functions; no policy beyond "upper bounds of a package's Requires-Python are
-//! ignored", which uv and pip share.
+//! Pure functions; no policy beyond "a package's Requires-Python upper bounds at Python
+//! 4 or above are ignored" (no Python 4 exists).
 
 use std::ops::Bound;
 
 use pep440_rs::{Operator, Version, VersionSpecifier, VersionSpecifiers};
 use pep508_rs::{MarkerExpression, MarkerTree, MarkerTreeKind, MarkerValueVersion};
 use pubgrub::Ranges;
-
-use crate::version_range::specifiers_range;
 
 /// `python_full_version <op> 'v'` as a marker.
 fn python_marker(specifier: VersionSpecifier) -> MarkerTree {
@@ -31,13 +29,14 @@ pub(crate) fn requires_python_marker(requires_python: Option<&VersionSpecifiers>
     marker
 }
 
-/// A package's Requires-Python as a marker on `python_full_version`, upper bounds dropped:
-/// lower bounds and exclusions (`!=3.9.0`, `!=3.0.*`) are kept, `<`/`<=` are ignored and
-/// `~=X`/`==X.*`/`==X` count as `>=X`.
+/// A package's Requires-Python as a marker on `python_full_version`: the Pythons a
+/// version can be installed on (pip refuses it on any other).
 ///
-/// Upper bounds are ignored on purpose, as uv and pip do: a package that says `<3.11` is
-/// usually wrong, and honouring it would make new Pythons unresolvable. `None` when
-/// nothing is left (no lower bound, no exclusion).
+/// Lower bounds, exclusions (`!=3.9.0`, `!=3.0.*`) and upper bounds below Python 4
+/// (`<3.13`, `<=3.11`, `==3.12.*`, `~=3.9.1`) are kept. Upper bounds at Python 4 or above
+/// (`<4`, and the `<4` implied by `~=3.8` and `==3.*`) are dropped: no Python 4 exists,
+/// and honouring them would split every lock at 4 for nothing. `===` is ignored. `None`
+/// when nothing is left.
 pub(crate) fn requires_python_fit_marker(
     requires_python: Option<&VersionSpecifiers>,
 ) -> Option<MarkerTree> {
@@ -49,14 +48,51 @@ pub(crate) fn requires_python_fit_marker(
             | Operator::GreaterThan
             | Operator::NotEqual
             | Operator::NotEqualStar => specifier.clone(),
+            Operator::LessThan | Operator::LessThanEqual => match python_cap(specifier) {
+                Some(cap) => cap,
+                None => continue,
+            },
+            Operator::Equal if below_python_4(&version) => specifier.clone(),
+            // As two comparisons: pep508_rs reads `python_full_version ~= '3.9.0'` as
+            // `~=3.9`.
             Operator::Equal | Operator::EqualStar | Operator::TildeEqual => {
+                if let Some(cap) = python_cap(specifier) {
+                    marker.and(python_marker(cap));
+                }
                 VersionSpecifier::greater_than_equal_version(version)
             }
-            Operator::LessThan | Operator::LessThanEqual | Operator::ExactEqual => continue,
+            Operator::ExactEqual => continue,
         };
         marker.and(python_marker(kept));
     }
     (!marker.is_true()).then_some(marker)
+}
+
+/// The upper bound below Python 4 that a Requires-Python specifier puts on the Python
+/// version, as a `<` or `<=` specifier: `<3.13` and `<=3.11` themselves, `==3.12.*` ->
+/// `<3.13`, `~=3.9.1` -> `<3.10`. `None` for lower bounds, exclusions, `==X`, and caps at
+/// Python 4 or above (`<4`, `~=3.8`, `==3.*`).
+pub(crate) fn python_cap(specifier: &VersionSpecifier) -> Option<VersionSpecifier> {
+    let release = specifier.version().release();
+    let cap = match specifier.operator() {
+        Operator::LessThan | Operator::LessThanEqual => specifier.clone(),
+        Operator::EqualStar | Operator::TildeEqual => {
+            let kept = match specifier.operator() {
+                Operator::EqualStar => release.len(),
+                _ => release.len().checked_sub(1)?,
+            };
+            let mut upper: Vec<u64> = release.get(..kept)?.to_vec();
+            *upper.last_mut()? += 1;
+            VersionSpecifier::less_than_version(Version::new(upper))
+        }
+        _ => return None,
+    };
+    below_python_4(cap.version()).then_some(cap)
+}
+
+/// Whether a Python version is below 4.
+fn below_python_4(version: &Version) -> bool {
+    version.release().first().is_some_and(|major| *major < 4)
 }
 
 /// The lowest Python a marker can hold for (`Unbounded` when it holds for every old Python
@@ -84,11 +120,15 @@ pub(crate) fn cmp_lower_bounds(a: Bound<&Version>, b: Bound<&Version>) -> std::c
     }
 }
 
-/// The bounds of a requires-python specifier set, for `simplify_python_versions`.
+/// The bounds of a requires-python specifier set, for `simplify_python_versions`, read
+/// as Python releases (`==3.13.*` is `[3.13, 3.14)`, as the markers read it, so a marker
+/// that restates requires-python simplifies away).
 pub(crate) fn python_bounds(
     requires_python: Option<&VersionSpecifiers>,
 ) -> (Bound<Version>, Bound<Version>) {
-    let range = specifiers_range(requires_python);
+    let range = requires_python.map_or_else(Ranges::full, |s| {
+        pep440_rs::release_specifiers_to_ranges(s.clone())
+    });
     match range.bounding_range() {
         Some((lower, upper)) => (lower.cloned(), upper.cloned()),
         None => (Bound::Unbounded, Bound::Unbounded),
@@ -196,17 +236,40 @@ mod tests {
     }
 
     #[test]
-    fn requires_python_without_upper_bounds() {
+    fn requires_python_keeps_upper_bounds_below_python_4() {
         let fit = |s: &str| requires_python_fit_marker(Some(&specs(s)));
+        let marker = |s: &str| MarkerTree::from_str(s).unwrap();
         assert_eq!(
             fit(">=3.10,<3.13").unwrap(),
-            MarkerTree::from_str("python_full_version >= '3.10'").unwrap()
+            marker("python_full_version >= '3.10' and python_full_version < '3.13'")
         );
-        assert!(fit("<=3.8").is_none());
+        assert_eq!(
+            fit("<=3.8").unwrap(),
+            marker("python_full_version <= '3.8'")
+        );
+        assert_eq!(
+            fit("==3.12.*").unwrap(),
+            marker("python_full_version >= '3.12' and python_full_version < '3.13'")
+        );
+        assert_eq!(
+            fit("~=3.9.0").unwrap(),
+            marker("python_full_version >= '3.9' and python_full_version < '3.10'")
+        );
+        assert_eq!(
+            fit("~=3.9.1").unwrap(),
+            marker("python_full_version >= '3.9.1' and python_full_version < '3.10'")
+        );
+        // `<4` and the `<4` of `~=3.8` / `==3.*` split nothing: there is no Python 4.
+        assert_eq!(
+            fit(">=3.8,<4").unwrap(),
+            marker("python_full_version >= '3.8'")
+        );
         assert_eq!(
             fit("~=3.8").unwrap(),
-            MarkerTree::from_str("python_full_version >= '3.8'").unwrap()
+            marker("python_full_version >= '3.8'")
         );
+        assert_eq!(fit("==3.*").unwrap(), marker("python_full_version >= '3'"));
+        assert!(fit("<4.0").is_none());
         // Exclusions stay: cryptography 50 cannot install on 3.9.0 or 3.9.1.
         let m = fit(">=3.9, !=3.9.0, !=3.9.1").unwrap();
         let full =
@@ -220,6 +283,25 @@ mod tests {
         ] {
             assert_eq!(overlaps(&m, &full(py)), ok, "{py}");
         }
+    }
+
+    #[test]
+    fn markers_restating_requires_python_simplify_away() {
+        let bounds = python_bounds(Some(&specs("==3.13.*")));
+        let marker = MarkerTree::from_str("python_full_version == '3.13.*'").unwrap();
+        assert!(
+            marker
+                .simplify_python_versions(bounds.0.as_ref(), bounds.1.as_ref())
+                .is_true()
+        );
+        let bounds = python_bounds(Some(&specs(">=3.9,<3.14")));
+        let marker = MarkerTree::from_str("python_full_version < '3.12'").unwrap();
+        assert_eq!(
+            marker
+                .clone()
+                .simplify_python_versions(bounds.0.as_ref(), bounds.1.as_ref()),
+            marker
+        );
     }
 
     #[test]

@@ -68,8 +68,9 @@ fn locked_package(
         .filter(|f| file_compatible(f, project))
         .collect();
     if compatible.is_empty() {
-        // The resolver ignores Requires-Python upper bounds; a lock entry with no file
-        // would not be valid PEP 751.
+        // The resolver ignores Requires-Python upper bounds at Python 4 and above (and
+        // files may disagree on Requires-Python); a lock entry with no file would not be
+        // valid PEP 751.
         compatible = package
             .files
             .files()

@@ -21,6 +21,7 @@ use pubgrub::{
 use super::provider::{Pkg, Skip};
 use super::suggest::{self, Suggestion};
 use crate::project::Scope;
+use crate::python::python_cap;
 use crate::version_range::{Range, range_to_pep440, specifier_range, specifiers_range};
 
 /// Every release the index lists for a package, with whether it was yanked.
@@ -668,10 +669,14 @@ pub(crate) fn hints(
         {
             let project =
                 requires_python.map_or_else(|| "any Python".to_string(), |s| format!("{s}"));
-            hints.insert(format!(
-                "{name} {v} requires Python {rp} but the project supports {project}: narrow requires-python (for example `{}`) or require an older {name}",
-                suggested_requires_python(requires_python, rp)
-            ));
+            hints.insert(match suggested_requires_python(requires_python, rp) {
+                Some(suggested) => format!(
+                    "{name} {v} requires Python {rp} but the project supports {project}: narrow requires-python (for example `{suggested}`) or require an older {name}"
+                ),
+                None => format!(
+                    "{name} {v} requires Python {rp}, which no Python of the project's requires-python ({project}) satisfies: require a release of {name} that supports it, or change requires-python"
+                ),
+            });
         }
     }
     hints.into_iter().collect()
@@ -721,11 +726,13 @@ fn nearest_releases(
 }
 
 /// A requires-python that avoids what `rp` rules out: the higher of the two lower bounds,
-/// the project's other clauses, and `rp`'s exclusions that fall in the project's range.
+/// the project's other clauses, `rp`'s upper bound (below Python 4) when it is lower than
+/// the project's, and `rp`'s exclusions that fall in the project's range. `None` when
+/// that leaves no Python `rp` admits (`rp` and the project's range do not meet).
 fn suggested_requires_python(
     project: Option<&VersionSpecifiers>,
     rp: &VersionSpecifiers,
-) -> String {
+) -> Option<String> {
     let is_lower = |s: &VersionSpecifier| {
         matches!(
             s.operator(),
@@ -742,13 +749,34 @@ fn suggested_requires_python(
         (None, q) => q,
     };
     let project_range = specifiers_range(project);
+    // `<3.12` for `>=3.9,<3.12` or `~=3.9.0` (`<3.10`), when it cuts the project's range.
+    let cap = rp
+        .iter()
+        .filter_map(python_cap)
+        .filter(|cap| !project_range.subset_of(&specifier_range(cap)))
+        .min_by_key(|cap| {
+            (
+                cap.version().clone(),
+                matches!(cap.operator(), Operator::LessThanEqual),
+            )
+        });
+    let is_upper =
+        |s: &VersionSpecifier| matches!(s.operator(), Operator::LessThan | Operator::LessThanEqual);
+    // `~=3.9.0` as a lower bound with its cap written next to it: `>=3.9.0, <3.10`.
+    let lower = lower.map(|s| match (s.operator(), &cap) {
+        (Operator::TildeEqual, Some(_)) => {
+            VersionSpecifier::greater_than_equal_version(s.version().clone())
+        }
+        _ => s.clone(),
+    });
     let mut clauses: Vec<String> = lower.iter().map(ToString::to_string).collect();
     clauses.extend(
         project_specs
             .iter()
-            .filter(|s| !is_lower(s))
+            .filter(|s| !(is_lower(s) || cap.is_some() && is_upper(s)))
             .map(ToString::to_string),
     );
+    clauses.extend(cap.iter().map(ToString::to_string));
     clauses.extend(
         rp.iter()
             .filter(|s| matches!(s.operator(), Operator::NotEqual | Operator::NotEqualStar))
@@ -756,7 +784,11 @@ fn suggested_requires_python(
             .map(ToString::to_string),
     );
     clauses.dedup();
-    format!("requires-python = \"{}\"", clauses.join(", "))
+    let suggested: VersionSpecifiers = clauses.join(", ").parse().ok()?;
+    if specifiers_range(Some(&suggested)).is_disjoint(&specifiers_range(Some(rp))) {
+        return None;
+    }
+    Some(format!("requires-python = \"{}\"", clauses.join(", ")))
 }
 
 #[cfg(test)]
@@ -771,8 +803,9 @@ mod tests {
 
     #[test]
     fn suggested_requires_python_keeps_the_project_and_adds_what_is_missing() {
-        let suggest =
-            |project: &str, rp: &str| suggested_requires_python(Some(&specs(project)), &specs(rp));
+        let suggest = |project: &str, rp: &str| {
+            suggested_requires_python(Some(&specs(project)), &specs(rp)).unwrap_or_default()
+        };
         assert_eq!(suggest(">=3.12", ">=3.13"), "requires-python = \">=3.13\"");
         assert_eq!(
             suggest(">=3.9,<3.14", ">=3.10, !=3.0.*, !=3.1.*"),
@@ -782,5 +815,25 @@ mod tests {
             suggest(">=3.9", ">=3.7, !=3.9.0, !=3.9.1"),
             "requires-python = \">=3.9, !=3.9.0, !=3.9.1\""
         );
+        // Upper bounds below Python 4 are kept; the project's own looser one gives way.
+        assert_eq!(
+            suggest(">=3.9", ">=3.9,<3.12"),
+            "requires-python = \">=3.9, <3.12\""
+        );
+        assert_eq!(
+            suggest(">=3.9,<3.14", ">=3.8,<3.12"),
+            "requires-python = \">=3.9, <3.12\""
+        );
+        assert_eq!(
+            suggest(">=3.9", "~=3.10.0"),
+            "requires-python = \">=3.10.0, <3.11\""
+        );
+        assert_eq!(
+            suggest(">=3.9", ">=3.10,<4"),
+            "requires-python = \">=3.10\""
+        );
+        // Nothing to narrow to: the package supports none of the project's Pythons.
+        assert_eq!(suggest("==3.13.*", "<3.13"), "");
+        assert_eq!(suggest(">=3.9,<3.11", ">=3.12"), "");
     }
 }

@@ -795,10 +795,44 @@ fn a_project_without_dependencies_gets_a_valid_empty_lock() {
     assert_eq!(project.lock(&["--check"]).code, 0);
 }
 
+/// `pinctl export -q` of the project's lock: the requirements file on stdout.
+fn export(project: &Project) -> String {
+    let out = Output::of(
+        crate::common::cli::pinctl()
+            .args(["export", "-q"])
+            .current_dir(project.path()),
+        &[project.path().to_path_buf()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+/// The `name==version ; marker` lines of an exported requirements file.
+fn exported_pins(requirements: &str) -> Vec<&str> {
+    requirements
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("--") && !l.starts_with(' '))
+        .map(|l| l.trim_end_matches(" \\"))
+        .collect()
+}
+
 #[test]
-fn a_version_whose_requires_python_upper_bound_excludes_the_project_keeps_its_files() {
-    // The resolver ignores Requires-Python upper bounds (as pip and uv do); the lock
-    // still has to say where the chosen version's files are.
+fn a_version_whose_requires_python_upper_bound_excludes_the_project_is_no_candidate() {
+    // foo 2.0.0 cannot install on any Python 3.13 (pip refuses it): the lock takes 1.0.0.
+    let index = TestIndex::builder()
+        .package("foo", "1.0.0", PackageSpec::new())
+        .package("foo", "2.0.0", PackageSpec::new().requires_python("<3.13"))
+        .build();
+    let pyproject = "[project]\nname = \"shop\"\nversion = \"0.1.0\"\n\
+         requires-python = \"==3.13.*\"\ndependencies = [\"foo>=1,<3\"]\n";
+    let project = Project::new(pyproject, &index);
+    project.lock_ok(&[]);
+    assert_eq!(project.pins(), ["foo==1.0.0"]);
+    // Needed on every Python of the project: no marker restating requires-python.
+    assert_eq!(pylock_packages(&project.lock_path()), "foo 1.0.0 None\n");
+    assert_eq!(project.lock(&["--check"]).code, 0);
+
+    // With no such older release the lock fails, naming the bound, and writes nothing.
     let index = TestIndex::builder()
         .package(
             "legacy",
@@ -811,11 +845,97 @@ fn a_version_whose_requires_python_upper_bound_excludes_the_project_keeps_its_fi
          dependencies = [\"legacy==1.0.0\"]\n",
         &index,
     );
+    let out = project.lock(&[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: no set of versions satisfies the requirements:\n\
+         Your project depends on legacy==1.0.0, but no release of legacy in that range can be used (1.0.0 requires Python >=3.6, <3.9).\n\
+         hint: legacy 1.0.0 requires Python >=3.6, <3.9, which no Python of the project's requires-python (>=3.10) satisfies: require a release of legacy that supports it, or change requires-python\n"
+    );
+    assert!(!project.lock_path().exists());
+}
+
+#[test]
+fn a_requires_python_upper_bound_inside_the_project_range_forks_the_lock() {
+    // foo 2.0.0 stops at 3.11: Python 3.12 and later get foo 1.5.0, with markers that pip
+    // and uv follow and `pinctl export` keeps. bar's `<4` splits nothing.
+    let index = TestIndex::builder()
+        .package("foo", "1.5.0", PackageSpec::new().requires_python(">=3.9"))
+        .package(
+            "foo",
+            "2.0.0",
+            PackageSpec::new().requires_python(">=3.9,<3.12"),
+        )
+        .package(
+            "bar",
+            "1.0.0",
+            PackageSpec::new().requires_python(">=3.8,<4"),
+        )
+        .build();
+    let project = Project::new(
+        "[project]\nname = \"shop\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\n\
+         dependencies = [\"foo>=1,<3\", \"bar>=1,<2\"]\n",
+        &index,
+    );
     project.lock_ok(&[]);
-    let text = project.lock_text();
-    assert!(text.contains("legacy-1.0.0-py3-none-any.whl"), "{text}");
-    assert!(text.contains("legacy-1.0.0.tar.gz"), "{text}");
-    assert_eq!(pylock_packages(&project.lock_path()), "legacy 1.0.0 None\n");
+    assert_eq!(
+        pylock_packages(&project.lock_path()),
+        "bar 1.0.0 None\n\
+         foo 1.5.0 python_full_version >= \"3.12\"\n\
+         foo 2.0.0 python_full_version < \"3.12\"\n"
+    );
+    assert_eq!(
+        exported_pins(&export(&project)),
+        [
+            "bar==1.0.0",
+            "foo==1.5.0 ; python_full_version >= '3.12'",
+            "foo==2.0.0 ; python_full_version < '3.12'",
+        ]
+    );
+    // The test venv's Python 3.11 takes foo 2.0.0; Python 3.12 (through uv) takes 1.5.0.
+    let d = project.path();
+    assert_eq!(
+        install("pip", d, &["-r", "pylock.toml"]),
+        ["bar-1.0.0", "foo-2.0.0"]
+    );
+    assert_eq!(
+        install("uv", d, &["-r", "pylock.toml", "--python-version", "3.12"]),
+        ["bar-1.0.0", "foo-1.5.0"]
+    );
+    // A re-lock finds the same forks.
+    project.lock_ok(&["--check"]);
+}
+
+#[test]
+fn pythons_no_release_supports_are_named_and_nothing_is_locked() {
+    let index = TestIndex::builder()
+        .package(
+            "foo",
+            "1.5.0",
+            PackageSpec::new().requires_python(">=3.8,<3.12"),
+        )
+        .package(
+            "foo",
+            "2.0.0",
+            PackageSpec::new().requires_python(">=3.9,<3.12"),
+        )
+        .build();
+    let project = Project::new(
+        "[project]\nname = \"shop\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\n\
+         dependencies = [\"foo>=1,<3\"]\n",
+        &index,
+    );
+    let out = project.lock(&[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: no set of versions satisfies the requirements:\n\
+         For environments where `python_full_version >= '3.12'`:\n\
+         Your project depends on foo>=1,<3, but no release of foo in that range can be used (2.0.0 requires Python >=3.9, <3.12; 1.5.0 requires Python >=3.8, <3.12).\n\
+         hint: foo 2.0.0 requires Python >=3.9, <3.12 but the project supports >=3.9: narrow requires-python (for example `requires-python = \">=3.9, <3.12\"`) or require an older foo\n"
+    );
+    assert!(!project.lock_path().exists());
 }
 
 #[test]

@@ -31,8 +31,8 @@ use crate::common::python::{run_ok, test_venv};
 use crate::common::scenario::{Scenario, category, scenario_files};
 use crate::common::server::{TestIndex, normalize};
 
-/// Minimum passes out of the scenarios the harness runs (it gives 172/185 today).
-const MIN_PASSED: usize = 172;
+/// Minimum passes out of the scenarios the harness runs (it gives 171/185 today).
+const MIN_PASSED: usize = 171;
 /// Minimum passes among the 50 universal scenarios (45 today: 4 of the 5 failures ask
 /// for `resolution = "lowest"`, which `pinctl lock` has no option for).
 const MIN_UNIVERSAL_PASSED: usize = 45;
@@ -61,6 +61,9 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("python-greater-than-current-backtrack", "one target Python"),
     ("python-greater-than-current-excluded", "one target Python"),
     ("python-patch-override-no-patch", "one target Python"),
+    // packse expects Requires-Python upper bounds to be ignored (`a` says `<=3.8`, the
+    // project `>=3.12`); pinctl honours them, as pip does when it installs the lock.
+    ("python-less-than-current", "honours upper bounds"),
     // `no_build` / `no_binary` / a target platform: no such option.
     (
         "no-sdist-no-wheels-with-matching-platform",

@@ -1302,13 +1302,13 @@ fn requires_python_exclusions_fork() {
             .collect();
         assert_eq!(got, [want], "Python {py}: {:?}", pins(&resolution));
     }
-    // An upper bound alone never splits the lock (uv and pip ignore it too).
+    // A `<4` never splits the lock: there is no Python 4.
     let mut index = IndexBuilder::default();
     index.add(
         "old",
         "1.0",
         &VersionSpec {
-            requires_python: Some(">=3.8,<3.11"),
+            requires_python: Some(">=3.8,<4"),
             sdist: true,
             ..VersionSpec::default()
         },
@@ -1320,6 +1320,16 @@ fn requires_python_exclusions_fork() {
     );
     assert_eq!(pins(&resolution), ["old==1.0"]);
     assert!(resolution.forks.is_empty());
+    // An upper bound inside the project's range leaves the Pythons above it without
+    // `old` (pip refuses it there): no lock.
+    let mut index = IndexBuilder::default();
+    index.requiring_python("old", "1.0", ">=3.8,<3.11");
+    let (text, _) = explanation(&index, &input(&["old"], Some(">=3.9")));
+    assert_eq!(
+        text,
+        "For environments where `python_full_version >= '3.11'`:\n\
+         Your project depends on old, but no release of old can be used (1.0 requires Python >=3.8, <3.11)."
+    );
 }
 
 #[test]
