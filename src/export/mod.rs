@@ -261,6 +261,7 @@ pub fn single_use_pylock(
         created_by: lock.created_by.clone(),
         packages,
         tool: lock.tool.clone(),
+        integrity: lock.integrity,
     };
     let mut out = String::new();
     if let Some(command) = header {

@@ -53,6 +53,7 @@ pub fn build_lock(resolution: &Resolution, inputs: &LockInputs) -> Lock {
         created_by: "pinctl".to_owned(),
         packages,
         tool: inputs.tool(),
+        integrity: super::Integrity::Intact,
     }
 }
 

@@ -1,6 +1,6 @@
-//! What a lock is made from, normalised, and its fingerprint: `lock --check`, `export`
-//! and the `stale-lock` lint compare it with the `[tool.pinctl]` of pylock.toml without
-//! the network, and say what changed.
+//! What a lock is made from, normalised, and its fingerprint: [`verify`](super::verify)
+//! compares it with the `[tool.pinctl]` of pylock.toml without the network, and says
+//! what changed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -149,15 +149,6 @@ pub(crate) fn describe_scope(scope: &Scope) -> String {
     }
 }
 
-/// Compares the lock with the project's requirements and requires-python only. The index
-/// and resolution options are taken from the lock itself: they are settings of
-/// `pinctl lock`, which `export` and `check` cannot see.
-pub fn check_project_fresh(lock: &Lock, project: &Project) -> Freshness {
-    let mut inputs = LockInputs::from_project(project, &lock.tool.index_url);
-    inputs.options.clone_from(&lock.tool.options);
-    check_fresh(lock, &inputs)
-}
-
 /// Compares the lock's recorded inputs with the project's current ones.
 pub fn check_fresh(lock: &Lock, inputs: &LockInputs) -> Freshness {
     let current = inputs.tool();
@@ -298,6 +289,7 @@ mod tests {
             created_by: "pinctl".to_owned(),
             packages: vec![],
             tool: old.tool(),
+            integrity: crate::lock::Integrity::Intact,
         };
         assert_eq!(check_fresh(&lock, &old), Freshness::Fresh);
         let Freshness::Stale(reasons) = check_fresh(&lock, &new) else {

@@ -5,8 +5,11 @@
 //! [`Resolution`](crate::resolve::Resolution) into one ([`build_lock`]), its canonical
 //! TOML form ([`Lock::to_toml`]) and reading it back ([`Lock::from_toml`]), the atomic
 //! write ([`write_if_changed`]), the change list for `lock --dry-run` ([`diff`]) and the
-//! staleness check for `lock --check` / `export` ([`check_fresh`]). It never resolves and
-//! never touches the network.
+//! one verification `lock --check`, `check`, `export` and `outdated` share ([`verify`]):
+//! the lock was made from the project's current inputs ([`check_fresh`]), its content is
+//! what `pinctl lock` wrote (the `content-digest`), and it satisfies every requirement of
+//! every scope and every locked package's dependencies. It never resolves and never
+//! touches the network.
 //!
 //! Marker encoding (docs/lock-format.md): production packages carry no group clause, so
 //! `pip install -r pylock.toml` installs exactly them; a package a dependency group needs
@@ -17,11 +20,13 @@
 
 mod build;
 mod diff;
+mod digest;
 mod files;
 mod inputs;
 mod marker;
 mod parse;
 mod render;
+mod verify;
 mod write;
 
 use std::collections::BTreeMap;
@@ -33,9 +38,11 @@ use crate::project::{GroupName, Scope};
 
 pub use build::build_lock;
 pub use diff::{Change, diff};
+pub use digest::Integrity;
 pub use files::{python_tag_compatible, strip_credentials};
-pub use inputs::{Freshness, LockInputs, check_fresh, check_project_fresh};
+pub use inputs::{Freshness, LockInputs, check_fresh};
 pub use marker::{pep751_marker, selection_marker};
+pub use verify::{RELOCK_HINT, StaleLock, verify, verify_integrity, verify_project};
 pub use write::write_if_changed;
 
 /// The lock format version pinctl writes (PEP 751 `lock-version`).
@@ -59,6 +66,10 @@ pub struct Lock {
     pub packages: Vec<LockedPackage>,
     /// `[tool.pinctl]`: what the lock was made from.
     pub tool: LockTool,
+    /// Whether the content read matches the `content-digest` in `[tool.pinctl]`
+    /// ([`Integrity::Intact`] for a lock built in memory). Written locks always record
+    /// the digest of what they hold.
+    pub integrity: Integrity,
 }
 
 /// `[tool.pinctl]`: the normalised inputs and their fingerprint.

@@ -11,6 +11,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{ExtraName, MarkerTree, PackageName};
 use toml_edit::{Item, TableLike};
 
+use super::digest::{Integrity, KEY, content_digest};
 use super::{Lock, LockError, LockTool, LockedDependency, LockedFile, LockedPackage};
 use crate::project::{GroupName, Scope};
 use crate::source::{InputError, SourceFile, Span};
@@ -282,6 +283,18 @@ impl Reader {
         })
     }
 
+    /// `[tool.pinctl] content-digest`, if recorded.
+    fn content_digest(&self, root: Located<'_>) -> Result<Option<String>, InputError> {
+        let tool = match self.table(root, "tool")? {
+            Some(tool) => self.table(tool, "pinctl")?,
+            None => None,
+        };
+        match tool {
+            Some(tool) => Ok(self.str(tool, KEY, false)?.map(|(s, _)| s.to_owned())),
+            None => Ok(None),
+        }
+    }
+
     fn tool(&self, root: Located<'_>) -> Result<LockTool, InputError> {
         let tool = match self.table(root, "tool")? {
             Some(tool) => self.table(tool, "pinctl")?,
@@ -396,6 +409,12 @@ impl Lock {
             }
         }
         packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+        let tool = reader.tool(root)?;
+        let integrity = match reader.content_digest(root)? {
+            None => Integrity::Unrecorded,
+            Some(recorded) if recorded == content_digest(text) => Integrity::Intact,
+            Some(_) => Integrity::Edited,
+        };
         Ok(Lock {
             requires_python: reader.parsed(root, "requires-python", false)?,
             extras,
@@ -405,7 +424,8 @@ impl Lock {
                 .map(|(s, _)| s.to_owned())
                 .unwrap_or_default(),
             packages,
-            tool: reader.tool(root)?,
+            tool,
+            integrity,
         })
     }
 }

@@ -210,6 +210,7 @@ impl Lock {
         let tool = &self.tool;
         out.push_str("[tool.pinctl]\n");
         let _ = writeln!(out, "fingerprint = {}", quote(&tool.fingerprint));
+        let digest_at = out.len();
         let _ = writeln!(out, "index-url = {}", quote(&tool.index_url));
         if !tool.options.is_empty() {
             let options: Vec<String> = tool
@@ -250,6 +251,8 @@ impl Lock {
                 render_requirements(&mut out, &key(name), reqs);
             }
         }
+        // Over the finished text, so that reading it back gives the same digest.
+        super::digest::insert_digest(&mut out, digest_at);
         out
     }
 }

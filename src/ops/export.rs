@@ -1,12 +1,15 @@
 //! `export`: the lock's selected scopes as requirements.txt or a single-use pylock.toml,
-//! after checking the lock is fresh.
+//! after [`lock::verify_project`] (with `--frozen`, [`lock::verify_integrity`]) trusts it.
 
 use std::path::{Path, PathBuf};
 
+use pep508_rs::{ExtraName, PackageName};
+
+use super::{Observer, Warning};
 use crate::diagnostic::{Report, Result};
 use crate::export::{self, RequirementsTxtOptions, SelectionRequest};
-use crate::lock::{self, Freshness, Lock};
-use crate::project::{self, Project};
+use crate::lock::{self, Lock};
+use crate::project::{self, GroupName, Scope};
 
 /// What `export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +50,9 @@ pub enum ExportOutcome {
     },
 }
 
-/// Exports the lock of `options.dir` as `options` say.
-pub fn export(options: &ExportOptions) -> Result<ExportOutcome> {
+/// Exports the lock of `options.dir` as `options` say; warnings (an empty production
+/// set) go to `reporter`.
+pub fn export(options: &ExportOptions, reporter: &dyn Observer) -> Result<ExportOutcome> {
     let ExportOptions {
         dir,
         request,
@@ -72,15 +76,24 @@ pub fn export(options: &ExportOptions) -> Result<ExportOutcome> {
     }
     let lock = super::read_lock(&lock_path)?;
     let project = if *frozen {
+        // Not compared with pyproject.toml, but still the lock `pinctl lock` wrote.
+        lock::verify_integrity(&lock)?;
         project::read_project(&dir_or_cwd(dir)).ok()
     } else {
         let project = project::read_project(&dir_or_cwd(dir))?;
-        check_fresh(&lock, &project, &lock_path)?;
+        lock::verify_project(&lock, &project).map_err(|stale| {
+            let hint = format!(
+                "{}, or pass `--frozen` to export the lock as it is",
+                stale.hint()
+            );
+            stale.with_hint(hint)
+        })?;
         Some(project)
     };
     let project_name = project.and_then(|p| p.name);
 
     let scopes = export::select_scopes(&lock, request)?;
+    warn_if_production_is_empty(&lock, &scopes, project_name.as_ref(), reporter);
     let text = match format {
         ExportFormat::RequirementsTxt => export::requirements_txt(
             &lock,
@@ -114,18 +127,74 @@ fn dir_or_cwd(dir: &Path) -> PathBuf {
     }
 }
 
-/// The lock must match the project's requirements and requires-python.
-fn check_fresh(lock: &Lock, project: &Project, lock_path: &Path) -> Result<()> {
-    match lock::check_project_fresh(lock, project) {
-        Freshness::Fresh => Ok(()),
-        Freshness::Stale(reasons) => Err(Report::hinted(
-            format!(
-                "`{}` is out of date with pyproject.toml: {}",
-                lock_path.display(),
-                reasons.join("; ")
-            ),
-            "run `pinctl lock` to update it, or pass `--frozen` to export the lock as it is",
-        )),
+/// `--prod` (the default) when production needs nothing, though the lock holds packages
+/// for groups or extras: an empty file is then almost surely not what was meant.
+fn warn_if_production_is_empty(
+    lock: &Lock,
+    scopes: &[Scope],
+    project: Option<&PackageName>,
+    reporter: &dyn Observer,
+) {
+    if scopes != [Scope::Production] {
+        return;
+    }
+    let mut installed = lock
+        .select(scopes)
+        .filter(|(p, _)| Some(&p.name) != project);
+    if installed.next().is_some() {
+        return;
+    }
+    let mut groups: Vec<&GroupName> = Vec::new();
+    let mut extras: Vec<&ExtraName> = Vec::new();
+    for package in lock.packages.iter().filter(|p| Some(&p.name) != project) {
+        for scope in package.needed_by.keys() {
+            match scope {
+                Scope::Group(g) if !groups.contains(&g) => groups.push(g),
+                Scope::Extra(e) if !extras.contains(&e) => extras.push(e),
+                Scope::Production | Scope::Group(_) | Scope::Extra(_) => {}
+            }
+        }
+    }
+    groups.sort();
+    extras.sort();
+    if groups.is_empty() && extras.is_empty() {
+        return;
+    }
+    let named = |kind: &str, names: Vec<String>| {
+        let plural = if names.len() == 1 { "" } else { "s" };
+        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        format!("the {kind}{plural} {}", names.join(", "))
+    };
+    let mut where_ = Vec::new();
+    let mut flags = Vec::new();
+    if let Some(first) = groups.first() {
+        where_.push(named(
+            "group",
+            groups.iter().map(ToString::to_string).collect(),
+        ));
+        flags.push(format!("`--group {first}`"));
+        flags.push("`--all-groups`".to_owned());
+    }
+    if let Some(first) = extras.first() {
+        where_.push(named(
+            "extra",
+            extras.iter().map(ToString::to_string).collect(),
+        ));
+        flags.push(format!("`--extra {first}`"));
+    }
+    reporter.on_warning(Warning::Message(&format!(
+        "the production set is empty: every locked package is in {}; pass {} to export them",
+        or_list(&where_),
+        or_list(&flags)
+    )));
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 

@@ -1,5 +1,5 @@
 //! `lock`: resolve the project against the index and write pylock.toml; `check_lock`:
-//! compare the lock's fingerprint with the project, without the network.
+//! verify the lock against the project, without the network.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use super::{Observer, Warning};
 use crate::diagnostic::{Context as _, Report, Result};
 use crate::index::PackageIndex;
 use crate::lint::{self, LintLevels};
-use crate::lock::{self, Change, Freshness, LOCK_FILE_NAME, Lock, LockInputs};
+use crate::lock::{self, Change, LOCK_FILE_NAME, Lock, LockInputs, StaleLock};
 use crate::project::Project;
 use crate::resolve::{self, ResolveInput, ResolveOptions, Upgrade};
 use crate::source::InputError;
@@ -62,20 +62,21 @@ pub enum LockCheck {
     Missing(PathBuf),
     /// The lock matches the project.
     Fresh,
-    /// The lock is stale, for these reasons.
-    Stale(Vec<String>),
+    /// The lock cannot be trusted ([`lock::verify`] says why).
+    Stale(StaleLock),
 }
 
-/// `lock --check`: compares fingerprints only; never touches the network.
+/// `lock --check`: [`lock::verify`], the check `check`, `export` and `outdated` make
+/// too; never touches the network.
 pub fn check_lock(project: &Project, dir: &Path, index_url: &str) -> Result<LockCheck> {
     reject_direct_references(project)?;
     let inputs = LockInputs::from_project(project, index_url);
     let path = dir.join(LOCK_FILE_NAME);
     Ok(match read_existing(&path)? {
         None => LockCheck::Missing(path),
-        Some(lock) => match lock::check_fresh(&lock, &inputs) {
-            Freshness::Fresh => LockCheck::Fresh,
-            Freshness::Stale(reasons) => LockCheck::Stale(reasons),
+        Some(lock) => match lock::verify(&lock, project, &inputs) {
+            Ok(()) => LockCheck::Fresh,
+            Err(stale) => LockCheck::Stale(stale),
         },
     })
 }

@@ -9,7 +9,7 @@ use pep508_rs::PackageName;
 use super::{Observer, Warning};
 use crate::diagnostic::{Context as _, Report, Result};
 use crate::index::PackageIndex;
-use crate::lock::{LOCK_FILE_NAME, Lock};
+use crate::lock::{self, LOCK_FILE_NAME, Lock};
 use crate::outdated::{Filter, OutdatedReport, find_outdated, input};
 use crate::project::{GroupName, Project};
 
@@ -30,7 +30,8 @@ pub struct OutdatedOptions {
     pub packages: Vec<String>,
 }
 
-/// The drift of `project`'s lock (in `dir`) against `index`. Locked packages the index
+/// The drift of `project`'s lock (in `dir`) against `index`, once [`lock::verify_project`]
+/// trusts the lock (a [`StaleLock`](crate::lock::StaleLock) error otherwise). Locked packages the index
 /// does not have are warned about and left out; none found at all is an error (the
 /// wrong index), not an empty report.
 pub async fn outdated(
@@ -41,6 +42,9 @@ pub async fn outdated(
     reporter: &dyn Observer,
 ) -> Result<OutdatedReport> {
     let lock = super::read_lock(&dir.join(LOCK_FILE_NAME))?;
+    // Offline, before any request: a report about a lock that is not the project's
+    // would compare the wrong versions.
+    lock::verify_project(&lock, project)?;
     let filter = filter(project, &lock, options)?;
     let input = input::from_project_and_lock(project, &lock).filtered(&filter);
     let mut report = find_outdated(&input, index, options.concurrency).await?;

@@ -45,32 +45,47 @@ pub fn render(report: &OutdatedReport, format: Format, all: bool) -> String {
     }
 }
 
-/// A one-line summary for stderr: `3 of 42 locked packages have updates (1 major); 1 yanked`.
+/// A one-line summary for stderr: `3 of 42 locked packages have updates (1 major); 1
+/// locked version is yanked`. It counts what the table shows: a yanked locked version or
+/// one the index no longer lists is never "up to date".
 pub fn summary(report: &OutdatedReport) -> String {
     let total = report.entries.len();
     let outdated = report.entries.iter().filter(|e| e.is_outdated()).count();
     let major = report.entries.iter().filter(|e| e.is_major()).count();
     let yanked = report.entries.iter().filter(|e| e.yanked.is_some()).count();
+    let missing = report.entries.iter().filter(|e| e.missing).count();
     let plural = if total == 1 { "" } else { "s" };
-    let mut out = if outdated == 0 {
-        match total {
-            0 => "No locked packages to compare".to_string(),
-            1 => "The locked package is up to date".to_string(),
-            _ => format!("All {total} locked packages are up to date"),
-        }
-    } else {
+    let mut out = if outdated > 0 {
         let verb = if outdated == 1 { "has" } else { "have" };
         let mut s = format!("{outdated} of {total} locked package{plural} {verb} updates");
         if major > 0 {
             let _ = write!(s, " ({major} major)");
         }
         s
+    } else if yanked + missing > 0 {
+        match total {
+            1 => "The locked package has no updates".to_string(),
+            _ => format!("None of the {total} locked packages has updates"),
+        }
+    } else {
+        match total {
+            0 => "No locked packages to compare".to_string(),
+            1 => "The locked package is up to date".to_string(),
+            _ => format!("All {total} locked packages are up to date"),
+        }
     };
     if yanked > 0 {
         let _ = write!(
             out,
             "; {yanked} locked version{} yanked",
             if yanked == 1 { " is" } else { "s are" }
+        );
+    }
+    if missing > 0 {
+        let _ = write!(
+            out,
+            "; {missing} locked version{} no longer on the index",
+            if missing == 1 { " is" } else { "s are" }
         );
     }
     out

@@ -215,7 +215,7 @@ fn install(tool: &str, project: &Path, args: &[&str]) -> Vec<String> {
 }
 
 /// The lock text with the parts that change from run to run (the index port, and so the
-/// fingerprint) filtered.
+/// fingerprint and the content digest) filtered.
 fn stable_lock_text(project: &Project, index: &TestIndex) -> String {
     project
         .lock_text()
@@ -224,6 +224,9 @@ fn stable_lock_text(project: &Project, index: &TestIndex) -> String {
         .map(|l| {
             if l.starts_with("fingerprint = ") {
                 "fingerprint = \"[FINGERPRINT]\""
+            } else if l.starts_with("content-digest = ") {
+                // Over URLs with the index's port.
+                "content-digest = \"[DIGEST]\""
             } else {
                 l
             }
@@ -1047,7 +1050,7 @@ fn check_ignores_formatting_and_names_real_changes() {
     assert_eq!(stale.code, 1);
     assert_eq!(
         stale.stderr,
-        "error: pylock.toml is out of date with pyproject.toml: `requires-python` changed \
+        "error: `pylock.toml` is out of date with pyproject.toml: `requires-python` changed \
          from `>=3.9` to `>=3.10`\nhint: run `pinctl lock` and commit the result\n"
     );
     // Same versions, new inputs: the dry run says the file would still be rewritten.

@@ -13,6 +13,7 @@ mod index_client;
 mod lock_command;
 mod lock_file;
 mod lock_scenarios;
+mod lock_trust;
 mod ops;
 mod outdated;
 mod project_errors;

@@ -172,16 +172,19 @@ async fn failures_come_back_as_reports_with_their_hint() {
     assert!(!dir.path().join("pylock.toml").exists());
 
     // A missing lock, for export: the report carries the fix.
-    let err = ops::export(&ops::ExportOptions {
-        dir: dir.path().to_path_buf(),
-        request: pinctl::export::SelectionRequest::default(),
-        format: ops::ExportFormat::RequirementsTxt,
-        hashes: true,
-        annotate: false,
-        header: None,
-        output: None,
-        frozen: false,
-    })
+    let err = ops::export(
+        &ops::ExportOptions {
+            dir: dir.path().to_path_buf(),
+            request: pinctl::export::SelectionRequest::default(),
+            format: ops::ExportFormat::RequirementsTxt,
+            hashes: true,
+            annotate: false,
+            header: None,
+            output: None,
+            frozen: false,
+        },
+        recorder.as_ref(),
+    )
     .unwrap_err();
     assert!(err.to_string().starts_with("no lock file:"), "{err:?}");
     assert_eq!(

@@ -13,6 +13,9 @@ macro_rules! snap {
     };
 }
 
+use pinctl::lock::{Lock, LockInputs};
+use pinctl::project::read_project;
+
 use crate::common::server::{PackageSpec, TestIndex};
 use crate::common::snapshot;
 
@@ -115,7 +118,22 @@ impl Project {
         Self::with(PYPROJECT, Some(&pylock(LOCKED)), index())
     }
 
+    /// A project whose lock holds the packages of `lock` and is fresh: made from this
+    /// pyproject.toml (`[tool.pinctl]` recomputed), as `pinctl lock` would write it.
     fn with(pyproject: &str, lock: Option<&str>, index: TestIndex) -> Self {
+        let project = Self::raw(pyproject, None, index);
+        if let Some(lock) = lock {
+            let inputs = read_project(project.path()).unwrap();
+            let mut lock = Lock::from_toml(lock, Path::new("pylock.toml")).unwrap();
+            lock.requires_python.clone_from(&inputs.requires_python);
+            lock.tool = LockInputs::from_project(&inputs, &lock.tool.index_url).tool();
+            std::fs::write(project.path().join("pylock.toml"), lock.to_toml()).unwrap();
+        }
+        project
+    }
+
+    /// A project with this pylock.toml text as it is.
+    fn raw(pyproject: &str, lock: Option<&str>, index: TestIndex) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
         if let Some(lock) = lock {
@@ -411,4 +429,44 @@ fn directory_flag_points_annotations_at_the_project_file() {
         )),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_locked_version_the_index_no_longer_lists_is_not_up_to_date() {
+    // pluggy 1.6.0 was deleted from the index; 1.5.0 is older, so there is no update.
+    let pyproject = "[project]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"click>=8\", \"pluggy\"]\n";
+    let p = Project::with(
+        pyproject,
+        Some(&pylock(&[
+            ("click", "8.1.7", &["prod"]),
+            ("pluggy", "1.6.0", &["prod"]),
+        ])),
+        index(),
+    );
+    let out = p.outdated(&["--exit-code"]);
+    // The table shows the vanished version; the summary must not call it up to date.
+    assert!(
+        out.contains("locked version no longer on the index"),
+        "{out}"
+    );
+    assert!(!out.contains("up to date"), "{out}");
+    snap!("outdated_locked_version_gone", out);
+}
+
+#[test]
+fn a_stale_lock_is_refused_before_any_request() {
+    let p = Project::new();
+    std::fs::write(
+        p.path().join("pyproject.toml"),
+        PYPROJECT.replace("\"pytest>=7\",", "\"pytest>=7\",\n    \"coverage>=7\","),
+    )
+    .unwrap();
+    let out = p.outdated(&[]);
+    assert_eq!(
+        out,
+        "exit: 1\n----- stdout -----\n----- stderr -----\nerror: `pylock.toml` is out of date \
+         with pyproject.toml: dependency `coverage>=7` was added to group `dev`\nhint: run \
+         `pinctl lock` and commit the result\n"
+    );
+    assert_eq!(p.index.request_log(), Vec::<String>::new());
 }

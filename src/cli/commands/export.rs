@@ -7,8 +7,9 @@ use std::str::FromStr;
 use pep508_rs::ExtraName;
 use pinctl::diagnostic::{Context as _, Report, Result};
 use pinctl::export::SelectionRequest;
-use pinctl::ops::{self, ExportOptions, ExportOutcome};
+use pinctl::ops::{self, ExportOptions, ExportOutcome, Observer, Warning};
 use pinctl::project::GroupName;
+use pinctl::reporter::Reporter;
 
 use crate::cli::args::{ExportArgs, ExportFormat, GlobalArgs};
 use crate::cli::commands::ExitStatus;
@@ -57,7 +58,7 @@ pub fn run(global: &GlobalArgs, args: ExportArgs, printer: &Printer) -> Result<E
         output,
         frozen,
     };
-    match ops::export(&options)? {
+    match ops::export(&options, &Warnings(printer))? {
         ExportOutcome::Text(text) => printer.data(&text)?,
         ExportOutcome::File {
             path,
@@ -75,6 +76,17 @@ pub fn run(global: &GlobalArgs, args: ExportArgs, printer: &Printer) -> Result<E
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Shows the warnings of [`ops::export`] (it reports no progress).
+struct Warnings<'a>(&'a Printer);
+
+impl Reporter for Warnings<'_> {}
+
+impl Observer for Warnings<'_> {
+    fn on_warning(&self, warning: Warning<'_>) {
+        self.0.warning(warning);
+    }
 }
 
 /// The command that regenerates the export, flags in canonical order.

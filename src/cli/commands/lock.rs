@@ -143,14 +143,8 @@ fn render_check(check: &LockCheck, printer: &Printer) -> ExitStatus {
             ));
             ExitStatus::Success
         }
-        LockCheck::Stale(reasons) => {
-            printer.error(&Report::hinted(
-                format!(
-                    "{LOCK_FILE_NAME} is out of date with pyproject.toml: {}",
-                    reasons.join("; ")
-                ),
-                "run `pinctl lock` and commit the result",
-            ));
+        LockCheck::Stale(stale) => {
+            printer.error(&Report::from(stale.clone()));
             ExitStatus::Failure
         }
     }

@@ -9,7 +9,8 @@ pub mod lock;
 pub mod outdated;
 
 use clap::ArgMatches;
-use pinctl::diagnostic::{Context as _, Result};
+use pinctl::diagnostic::{Context as _, Report, Result};
+use pinctl::lock::StaleLock;
 
 use crate::cli::args::{Cli, Command};
 use crate::cli::printer::Printer;
@@ -43,14 +44,27 @@ impl From<ExitStatus> for std::process::ExitCode {
 pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<ExitStatus> {
     let Cli { global, command } = cli;
     let sources = Sources::new(matches.subcommand().map(|(_, m)| m));
-    match command {
+    let status = match command {
         Command::Check(args) => check::run(&global, args, printer),
         Command::Completions(args) => completions::run(&args, printer),
         Command::Cache(args) => cache::run(&args, sources, printer),
         Command::Lock(args) => lock::run(&global, &args, sources, printer),
         Command::Export(args) => export::run(&global, args, printer),
         Command::Outdated(args) => outdated::run(&global, args, sources, printer),
+    };
+    match status {
+        // A lock that cannot be trusted is a failed check, whichever command found it.
+        Err(report) if is_stale_lock(&report) => {
+            printer.error(&report);
+            Ok(ExitStatus::Failure)
+        }
+        other => other,
     }
+}
+
+fn is_stale_lock(report: &Report) -> bool {
+    let err: &(dyn std::error::Error + 'static) = report.diagnostic();
+    err.downcast_ref::<StaleLock>().is_some()
 }
 
 /// The one async runtime of a command that talks to the index.

@@ -1,13 +1,14 @@
 //! `stale-lock`: pylock.toml next to pyproject.toml no longer matches it.
 //!
-//! Compares the fingerprint of the project's normalised requirements (the one
-//! `pinctl lock --check` uses) with the lock's, so it needs no network. A project without
-//! a lock has nothing to compare and gives no finding.
+//! Runs [`lock::verify_project`], the check `pinctl lock --check`, `export` and
+//! `outdated` share (inputs changed, a requirement not locked or not allowed, a missing
+//! dependency, content changed by hand), so it needs no network and says what they say.
+//! A project without a lock has nothing to compare and gives no finding.
 
 use std::sync::Arc;
 
 use crate::lint::{Level, LintContext, Rule, Violation};
-use crate::lock::{self, Freshness, LOCK_FILE_NAME, Lock};
+use crate::lock::{self, LOCK_FILE_NAME, Lock};
 use crate::project::{Layout, Project};
 use crate::source::{SourceFile, Span};
 
@@ -32,9 +33,12 @@ impl Rule for StaleLock {
     }
 
     fn doc(&self) -> &'static str {
-        "Reports a `pylock.toml` next to pyproject.toml whose recorded inputs (the \
-         requirements of every scope and `requires-python`) differ from the project's, as \
-         `pinctl lock --check` does, without the network; the message says what changed. \
+        "Reports a `pylock.toml` next to pyproject.toml that cannot be trusted, as \
+         `pinctl lock --check` does, without the network: its recorded inputs (the \
+         requirements of every scope and `requires-python`) differ from the project's, a \
+         requirement is not locked or locked at a version it does not allow, a locked \
+         package's dependency is missing, or its content was changed since `pinctl lock` \
+         wrote it (a hand edit, a bad merge); the message says what is wrong. \
          An error by default: installing from a stale lock deploys something other than \
          what pyproject.toml says. A project without a lock gives no finding. Fix: run \
          `pinctl lock` and commit `pylock.toml`."
@@ -47,21 +51,18 @@ impl Rule for StaleLock {
             return Vec::new();
         };
         let file = SourceFile::new(display, text);
-        let help = Some("run `pinctl lock` and commit `pylock.toml`".to_owned());
+        let mut help = Some(lock::RELOCK_HINT.to_owned());
         let (message, span) = match Lock::from_toml(&file.text, &file.path) {
             Err(err) => {
                 let span = err.input_error().map_or_else(Span::default, |e| e.span);
                 (format!("`{LOCK_FILE_NAME}` cannot be read: {err}"), span)
             }
-            Ok(lock) => match lock::check_project_fresh(&lock, project) {
-                Freshness::Fresh => return Vec::new(),
-                Freshness::Stale(reasons) => (
-                    format!(
-                        "`{LOCK_FILE_NAME}` is out of date with pyproject.toml: {}",
-                        reasons.join("; ")
-                    ),
-                    fingerprint_span(&file),
-                ),
+            Ok(lock) => match lock::verify_project(&lock, project) {
+                Ok(()) => return Vec::new(),
+                Err(stale) => {
+                    help = Some(stale.hint().to_owned());
+                    (stale.to_string(), fingerprint_span(&file))
+                }
             },
         };
         vec![Violation {
