@@ -660,7 +660,12 @@ impl HttpIndex {
                 Some(c) => Some(c),
                 None => return Err(Self::status_error(&url, 304)),
             },
-            404 => return Err(IndexError::NotFound(name.clone())),
+            404 => {
+                return Err(IndexError::NotFound {
+                    name: name.clone(),
+                    url: Some(redact(url.as_str())),
+                });
+            }
             200 => None,
             other => return Err(Self::status_error(&url, other)),
         };

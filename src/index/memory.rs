@@ -45,7 +45,10 @@ impl PackageIndex for MemoryIndex {
             .packages
             .get(name)
             .cloned()
-            .ok_or_else(|| IndexError::NotFound(name.clone()));
+            .ok_or_else(|| IndexError::NotFound {
+                name: name.clone(),
+                url: None,
+            });
         Box::pin(async move { result })
     }
 

@@ -300,8 +300,12 @@ pub struct Metadata {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum IndexError {
     /// The index has no project of that name.
-    #[error("package `{0}` was not found in the package index")]
-    NotFound(PackageName),
+    #[error("package `{name}` was not found in the package index{}", url.as_ref().map(|u| format!(" (`{u}` answered 404 Not Found)")).unwrap_or_default())]
+    NotFound {
+        name: PackageName,
+        /// The project page that answered 404 (redacted), for an HTTP index.
+        url: Option<String>,
+    },
     /// `--offline` and the cache does not hold what was asked.
     #[error("`{what}` is not in the cache and `--offline` forbids the network")]
     Offline { what: String },
@@ -486,7 +490,7 @@ impl crate::diagnostic::Diagnostic for IndexError {
             IndexError::InvalidMetadata { .. } | IndexError::BadArchive { .. } => {
                 "the package's files are broken on the index: exclude that version (`name!=version`) or report it upstream".to_owned()
             }
-            IndexError::NotFound(_)
+            IndexError::NotFound { .. }
             | IndexError::HttpStatus { .. }
             | IndexError::TooLarge { .. }
             | IndexError::InvalidUrl { .. }

@@ -327,7 +327,7 @@ pub async fn find_outdated(
             Ok(versions) => {
                 found.insert(name, versions);
             }
-            Err(IndexError::NotFound(_)) => not_found.push(name.clone()),
+            Err(IndexError::NotFound { .. }) => not_found.push(name.clone()),
             Err(err) => return Err(err),
         }
     }

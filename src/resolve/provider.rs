@@ -139,7 +139,7 @@ pub(crate) struct Provider<'a> {
     pub(crate) chosen: RefCell<HashMap<PackageName, Version>>,
     pub(crate) edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
     pub(crate) skipped: RefCell<BTreeMap<PackageName, BTreeMap<Version, Skip>>>,
-    pub(crate) not_found: RefCell<HashSet<PackageName>>,
+    pub(crate) not_found: RefCell<HashMap<PackageName, Option<String>>>,
 }
 
 impl<'a> Provider<'a> {
@@ -195,8 +195,10 @@ impl<'a> Provider<'a> {
         match self.fetcher.versions(name) {
             Ok(versions) => Ok(Some(versions)),
             Err(error) => {
-                if let IndexError::NotFound(_) = *error {
-                    self.not_found.borrow_mut().insert(name.clone());
+                if let IndexError::NotFound { url, .. } = &*error {
+                    self.not_found
+                        .borrow_mut()
+                        .insert(name.clone(), url.clone());
                     Ok(None)
                 } else {
                     Err(ProviderError::Index {

@@ -8,7 +8,7 @@
 //! passed over and from the index's release list (the nearest releases around a range
 //! that holds none).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ pub(crate) type Releases = HashMap<PackageName, BTreeMap<Version, bool>>;
 
 /// Formats derivation trees for users.
 pub(crate) struct Formatter<'a> {
-    pub(crate) not_found: &'a HashSet<PackageName>,
+    pub(crate) not_found: &'a HashMap<PackageName, Option<String>>,
     /// The releases of the packages whose ranges came up empty.
     pub(crate) releases: &'a Releases,
     /// Why versions were passed over.
@@ -151,7 +151,7 @@ impl Formatter<'_> {
         let Some(name) = pkg.name() else {
             return Emptiness::Unusable(None);
         };
-        if self.not_found.contains(name) {
+        if self.not_found.contains_key(name) {
             return Emptiness::NotFound;
         }
         let Some(releases) = self.releases.get(name) else {
@@ -614,20 +614,24 @@ pub(crate) fn hints(
     empty_ranges(tree, &mut ranges);
     for (pkg, range) in ranges {
         let Some(name) = pkg.name() else { continue };
-        if not_found.contains(name) {
+        if let Some(url) = not_found.get(name) {
+            let at = url
+                .as_ref()
+                .map(|u| format!(" (`{u}` answered 404 Not Found)"))
+                .unwrap_or_default();
             let candidates = known
                 .iter()
                 .chain(root.iter().map(|(_, r)| &r.name))
-                .filter(|n| !not_found.contains(*n));
+                .filter(|n| !not_found.contains_key(*n));
             hints.insert(match suggest::did_you_mean(name, candidates) {
                 Some(Suggestion::Module(dist)) => format!(
                     "`{name}` is not on the package index; it is the name of a module, and the package that provides it is `{dist}`"
                 ),
                 Some(Suggestion::Typo(other)) => format!(
-                    "`{name}` does not exist on the package index; did you mean `{other}`?"
+                    "`{name}` does not exist on the package index{at}; did you mean `{other}`?"
                 ),
                 None => format!(
-                    "`{name}` does not exist on the package index; check the spelling and the index URL"
+                    "`{name}` does not exist on the package index{at}; check the spelling and the index URL"
                 ),
             });
             continue;

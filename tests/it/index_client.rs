@@ -196,9 +196,11 @@ async fn unknown_project_is_not_found() {
     let client = client(settings(&index, cache.path()));
     let err = client.versions(&name("nope")).await.unwrap_err();
     assert!(
-        matches!(err, IndexError::NotFound(ref n) if *n == name("nope")),
+        matches!(err, IndexError::NotFound { ref name, ref url }
+            if *name == self::name("nope") && url.as_deref().is_some_and(|u| u.ends_with("/simple/nope/"))),
         "{err}"
     );
+    assert!(err.to_string().contains("/simple/nope/"), "{err}");
     assert_eq!(index.requests("/simple/nope/"), 1);
     assert_eq!(cache_files(cache.path(), "simple-v4"), 0);
 }
