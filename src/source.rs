@@ -93,7 +93,10 @@ impl SourceFile {
     ///    |     ^^^^^^^^
     /// ```
     ///
-    /// Multi-line spans are underlined on their first line only.
+    /// Multi-line spans are underlined on their first line only. A line longer than
+    /// [`SNIPPET_WIDTH`] characters is cut to a window around the span, with `...` where
+    /// text was left out, so a finding in a one-line array of thousands of entries
+    /// quotes a bounded piece of it rather than the whole line.
     pub fn snippet(&self, span: Span) -> String {
         self.styled_snippet(span, Style::new(), Style::new())
     }
@@ -113,6 +116,7 @@ impl SourceFile {
             }
         };
         let width = end_in_line.saturating_sub(start.column).max(1);
+        let shown = window(line, start.column - 1, width);
         let g = gutter;
         let mut out = String::new();
         let _ = writeln!(
@@ -123,14 +127,64 @@ impl SourceFile {
             start.column
         );
         let _ = writeln!(out, "{g}{pad} |{g:#}");
-        let _ = writeln!(out, "{g}{} |{g:#} {line}", start.line);
+        let _ = writeln!(out, "{g}{} |{g:#} {}", start.line, shown.text);
         let _ = write!(
             out,
             "{g}{pad} |{g:#} {}{carets}{}{carets:#}",
-            " ".repeat(start.column - 1),
-            "^".repeat(width)
+            " ".repeat(shown.caret_column),
+            "^".repeat(shown.caret_width)
         );
         out
+    }
+}
+
+/// The most characters of a source line a snippet quotes (plus `...` on either side).
+pub const SNIPPET_WIDTH: usize = 100;
+
+/// The part of a line a snippet shows, and where its carets go (in characters).
+struct Window {
+    text: String,
+    caret_column: usize,
+    caret_width: usize,
+}
+
+/// Cuts `line` to at most [`SNIPPET_WIDTH`] characters around the span that starts at
+/// character `start` and is `width` characters wide (it may reach one past the end of
+/// the line, for a span at the line's end): some context before the span, as much of
+/// the span as fits, `...` for each cut.
+fn window(line: &str, start: usize, width: usize) -> Window {
+    let len = line.chars().count();
+    if len <= SNIPPET_WIDTH {
+        return Window {
+            text: line.to_owned(),
+            caret_column: start,
+            caret_width: width,
+        };
+    }
+    // Leave room for context before the span even when the span is wider than the window.
+    let visible = width.min(SNIPPET_WIDTH - SNIPPET_WIDTH / 5);
+    let before = start.min((SNIPPET_WIDTH - visible) / 2);
+    let mut from = start - before;
+    let to = (from + SNIPPET_WIDTH).min(len);
+    // Near the end of the line: fill the window with more text before the span.
+    from = from.min(to.saturating_sub(SNIPPET_WIDTH));
+    let byte = |chars: usize| line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i);
+    let (head, tail) = (from > 0, to < len);
+    let mut text = String::with_capacity(SNIPPET_WIDTH + 8);
+    if head {
+        text.push_str("...");
+    }
+    text.push_str(&line[byte(from)..byte(to)]);
+    if tail {
+        text.push_str("...");
+    }
+    // A span reaching past the window is underlined up to the cut (or one past the end
+    // of the line, for a span at its end).
+    let limit = if tail { to } else { len + 1 };
+    Window {
+        text,
+        caret_column: start - from + if head { 3 } else { 0 },
+        caret_width: width.min(limit.saturating_sub(start)).max(1),
     }
 }
 
@@ -203,6 +257,57 @@ mod tests {
             f.snippet(span),
             " --> pyproject.toml:3:5\n  |\n3 |     \"pandas\",\n  |     ^^^^^^^^"
         );
+    }
+
+    /// The quoted line and the caret line of a snippet.
+    fn quoted(snippet: &str) -> (String, String) {
+        let lines: Vec<&str> = snippet.lines().collect();
+        let strip = |l: &str| l.split_once(" | ").map_or("", |(_, t)| t).to_string();
+        (strip(lines[2]), strip(lines[3]))
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let entries: Vec<String> = (0..4000).map(|i| format!("\"pkg{i}\"")).collect();
+        let text = format!("dependencies = [{}]\n", entries.join(", "));
+        let f = SourceFile::new("pyproject.toml", text.as_str());
+        for name in ["\"pkg0\"", "\"pkg2000\"", "\"pkg3999\""] {
+            let start = f.text.find(name).unwrap();
+            let snippet = f.snippet(Span::new(start, start + name.len()));
+            assert!(snippet.starts_with(&format!(
+                " --> pyproject.toml:1:{}\n",
+                start + 1
+            )));
+            let (line, carets) = quoted(&snippet);
+            assert!(line.chars().count() <= SNIPPET_WIDTH + 6, "{line}");
+            // The carets sit exactly under the span.
+            let at = carets.find('^').unwrap();
+            assert_eq!(carets.trim_start(), "^".repeat(name.len()));
+            assert_eq!(&line[at..at + name.len()], name);
+        }
+        let start = f.text.find("\"pkg2000\"").unwrap();
+        let (line, _) = quoted(&f.snippet(Span::new(start, start + 9)));
+        assert!(line.starts_with("...") && line.ends_with("..."), "{line}");
+        let (line, carets) = quoted(&f.snippet(Span::new(0, 12)));
+        assert!(line.starts_with("dependencies = [\"pkg0\", ") && line.ends_with("..."));
+        assert_eq!(carets, "^".repeat(12));
+        // The end of the line: no cut after it, the window filled from before.
+        let end = f.text.len() - 1;
+        let (line, carets) = quoted(&f.snippet(Span::new(end - 1, end)));
+        assert!(line.starts_with("...") && line.ends_with("\"pkg3999\"]"), "{line}");
+        assert_eq!(line.chars().count(), SNIPPET_WIDTH + 3);
+        assert_eq!(carets.len(), line.len());
+        assert!(carets.ends_with(" ^"));
+    }
+
+    #[test]
+    fn a_span_wider_than_the_window_is_underlined_to_the_cut() {
+        let text = format!("x = \"{}\"", "é".repeat(300));
+        let f = SourceFile::new("r.toml", text.as_str());
+        let (line, carets) = quoted(&f.snippet(Span::new(4, f.text.len())));
+        assert_eq!(line.chars().count(), SNIPPET_WIDTH + 3);
+        assert!(line.starts_with("x = \"éé") && line.ends_with("é..."));
+        assert_eq!(carets, format!("    {}", "^".repeat(SNIPPET_WIDTH - 4)));
     }
 
     #[test]

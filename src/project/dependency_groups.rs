@@ -1,9 +1,12 @@
 //! PEP 735 `[dependency-groups]`: lists of PEP 508 strings and `{include-group = "..."}`
-//! tables. Includes are expanded here (a group's list is its own entries followed by
-//! those of the groups it includes, recursively); an included entry keeps the scope of
-//! the group it is written in, so consumers dedupe by `(file, span)`.
+//! tables. Includes are expanded here (a group's list is its entries in written order,
+//! each include replaced by the included group's expanded list); an entry reached
+//! through several include paths appears once, and an included entry keeps the scope of
+//! the group it is written in, so consumers dedupe by `(file, span)`. The expansion is
+//! iterative and memoised: hostile input (an include chain thousands deep, a diamond of
+//! includes with exponentially many paths) takes linear time and no deep recursion.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use toml_edit::Value;
@@ -65,14 +68,7 @@ pub(crate) fn read(
         raw.insert(name, (group.key.to_string(), items));
     }
 
-    let mut out = BTreeMap::new();
-    for name in raw.keys() {
-        let mut deps = Vec::new();
-        let mut stack = vec![name.clone()];
-        expand(file, &raw, name, &mut stack, &mut deps)?;
-        out.insert(name.clone(), deps);
-    }
-    Ok(out)
+    expand_all(file, &raw)
 }
 
 fn read_item(
@@ -123,43 +119,103 @@ fn read_item(
     }
 }
 
-/// Appends `name`'s entries and those of the groups it includes; `stack` is the include
-/// path so far, for cycle messages.
-fn expand(
+/// How far the expansion of a group has got.
+enum State {
+    /// On the include path, at this depth (for cycle messages).
+    OnPath(usize),
+    /// Fully expanded: its entries, each once.
+    Done(Vec<Dependency>),
+}
+
+/// A group being expanded: its name, the next item to look at, and what it has so far.
+struct Frame<'a> {
+    name: &'a GroupName,
+    items: std::slice::Iter<'a, GroupItem>,
+    deps: Vec<Dependency>,
+    seen: HashSet<Span>,
+}
+
+impl<'a> Frame<'a> {
+    fn new(name: &'a GroupName, items: &'a [GroupItem]) -> Self {
+        Self {
+            name,
+            items: items.iter(),
+            deps: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Appends `dep` unless this group already holds the same entry (the same span,
+    /// reached through another include path).
+    fn push(&mut self, dep: &Dependency) {
+        if self.seen.insert(dep.span) {
+            self.deps.push(dep.clone());
+        }
+    }
+}
+
+/// Expands every group: its entries in order, an include replaced by the included
+/// group's entries. Each group is expanded once (a depth-first walk with an explicit
+/// stack, so a deep include chain cannot overflow the call stack) and holds each entry
+/// once, however many include paths lead to it (a diamond of includes stays linear).
+fn expand_all(
     file: &Arc<SourceFile>,
     raw: &BTreeMap<GroupName, (String, Vec<GroupItem>)>,
-    name: &GroupName,
-    stack: &mut Vec<GroupName>,
-    out: &mut Vec<Dependency>,
-) -> Result<(), InputError> {
-    let Some((_, items)) = raw.get(name) else {
-        return Ok(());
-    };
-    for item in items {
-        match item {
-            GroupItem::Requirement(dep) => out.push((**dep).clone()),
-            GroupItem::Include {
-                name: included,
-                written,
-                at,
-            } => {
-                if !raw.contains_key(included) {
-                    let defined: Vec<String> =
-                        raw.values().map(|(w, _)| format!("`{w}`")).collect();
-                    return Err(InputError::new(
-                        file,
-                        *at,
-                        format!("`{name}` includes `{written}`, which is not a dependency group"),
-                    )
-                    .with_hint(format!("defined groups: {}", defined.join(", "))));
+) -> Result<BTreeMap<GroupName, Vec<Dependency>>, InputError> {
+    let mut state: HashMap<&GroupName, State> = HashMap::with_capacity(raw.len());
+    for (root, (_, root_items)) in raw {
+        if state.contains_key(root) {
+            continue;
+        }
+        state.insert(root, State::OnPath(0));
+        let mut path = vec![Frame::new(root, root_items)];
+        while let Some(frame) = path.last_mut() {
+            let Some(item) = frame.items.next() else {
+                let Some(done) = path.pop() else { break };
+                let deps = match path.last_mut() {
+                    Some(parent) => {
+                        for dep in &done.deps {
+                            parent.push(dep);
+                        }
+                        done.deps
+                    }
+                    None => done.deps,
+                };
+                state.insert(done.name, State::Done(deps));
+                continue;
+            };
+            let (included, written, at) = match item {
+                GroupItem::Requirement(dep) => {
+                    frame.push(dep);
+                    continue;
                 }
-                if let Some(pos) = stack.iter().position(|g| g == included) {
+                GroupItem::Include { name, written, at } => (name, written, *at),
+            };
+            let Some((included, (_, included_items))) = raw.get_key_value(included) else {
+                let defined: Vec<String> = raw.values().map(|(w, _)| format!("`{w}`")).collect();
+                return Err(InputError::new(
+                    file,
+                    at,
+                    format!(
+                        "`{}` includes `{written}`, which is not a dependency group",
+                        frame.name
+                    ),
+                )
+                .with_hint(format!("defined groups: {}", defined.join(", "))));
+            };
+            match state.get(included) {
+                Some(State::Done(deps)) => {
+                    for dep in deps {
+                        frame.push(dep);
+                    }
+                }
+                Some(State::OnPath(depth)) => {
                     let mut cycle: Vec<String> =
-                        stack[pos..].iter().map(ToString::to_string).collect();
+                        path[*depth..].iter().map(|f| f.name.to_string()).collect();
                     cycle.push(included.to_string());
                     return Err(InputError::new(
                         file,
-                        *at,
+                        at,
                         format!(
                             "dependency groups include each other: {}",
                             cycle.join(" -> ")
@@ -167,11 +223,93 @@ fn expand(
                     )
                     .with_hint("remove one of these `include-group` entries"));
                 }
-                stack.push(included.clone());
-                expand(file, raw, included, stack, out)?;
-                stack.pop();
+                None => {
+                    state.insert(included, State::OnPath(path.len()));
+                    path.push(Frame::new(included, included_items));
+                }
             }
         }
     }
-    Ok(())
+    Ok(state
+        .into_iter()
+        .map(|(name, s)| match s {
+            State::Done(deps) => (name.clone(), deps),
+            // Every walk ends with its root popped, so no group is left on a path.
+            State::OnPath(_) => (name.clone(), Vec::new()),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::parse_pyproject;
+
+    fn groups(text: String) -> BTreeMap<GroupName, Vec<Dependency>> {
+        match parse_pyproject(SourceFile::new("pyproject.toml", text)) {
+            Ok(p) => p.groups,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn reqs(deps: &[Dependency]) -> Vec<String> {
+        deps.iter().map(|d| d.requirement.to_string()).collect()
+    }
+
+    /// `g0` includes `g1`, ... `g{n-1}` holds the only requirement.
+    #[test]
+    fn deep_include_chain_does_not_overflow() {
+        let n = 8000;
+        let mut text = String::from("[dependency-groups]\n");
+        for i in 0..n - 1 {
+            text.push_str(&format!("g{i} = [{{include-group = \"g{}\"}}]\n", i + 1));
+        }
+        text.push_str(&format!("g{} = [\"deepest>=1\"]\n", n - 1));
+        let groups = groups(text);
+        assert_eq!(groups.len(), n);
+        for deps in groups.values() {
+            assert_eq!(reqs(deps), ["deepest>=1"]);
+        }
+    }
+
+    /// `g{i}` includes `a{i}` and `b{i}`, which both include `g{i+1}`: 2^40 include
+    /// paths from `g0` to the requirement in `g40`, which `g0` holds once.
+    #[test]
+    fn include_diamond_is_expanded_once() {
+        let n = 40;
+        let mut text = String::from("[dependency-groups]\n");
+        for i in 0..n {
+            let next = i + 1;
+            text.push_str(&format!(
+                "g{i} = [\"top{i}\", {{include-group = \"a{i}\"}}, {{include-group = \"b{i}\"}}]\n\
+                 a{i} = [{{include-group = \"g{next}\"}}]\n\
+                 b{i} = [{{include-group = \"g{next}\"}}, \"b-only{i}\"]\n"
+            ));
+        }
+        text.push_str(&format!("g{n} = [\"deepest>=1\"]\n"));
+        let groups = groups(text);
+        let g0 = reqs(&groups[&GroupName::new("g0")]);
+        assert_eq!(g0.iter().filter(|r| *r == "deepest>=1").count(), 1);
+        // Each of the 40 levels adds `top` and `b-only` once: written order, first
+        // occurrence kept.
+        assert_eq!(g0.len(), 2 * n + 1);
+        assert_eq!(g0[..3], ["top0", "top1", "top2"]);
+        assert_eq!(g0.last().map(String::as_str), Some("b-only0"));
+        assert_eq!(
+            reqs(&groups[&GroupName::new("b39")]),
+            ["deepest>=1", "b-only39"]
+        );
+    }
+
+    #[test]
+    fn cycle_through_an_expanded_group_is_still_an_error() {
+        let text = "[dependency-groups]\na = [{include-group = \"c\"}]\nb = [{include-group = \"c\"}]\nc = [{include-group = \"d\"}]\nd = [\"x\", {include-group = \"b\"}]\n";
+        let Err(e) = parse_pyproject(SourceFile::new("pyproject.toml", text)) else {
+            panic!("expected a cycle error");
+        };
+        assert_eq!(
+            e.to_string(),
+            "dependency groups include each other: c -> d -> b -> c"
+        );
+    }
 }
