@@ -7,18 +7,29 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anstyle::Style;
 
 /// The text of one input file, kept so diagnostics can quote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user should see it (relative to the working directory when possible).
     pub path: PathBuf,
     /// The whole file.
     pub text: String,
+    /// The byte offset where each line starts, built on first use, so that a file with
+    /// thousands of findings turns each span into `line:column` without rescanning it.
+    line_starts: OnceLock<Vec<usize>>,
 }
+
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.text == other.text
+    }
+}
+
+impl Eq for SourceFile {}
 
 /// A byte range `[start, end)` into a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -51,6 +62,7 @@ impl SourceFile {
         Arc::new(Self {
             path: path.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         })
     }
 
@@ -63,20 +75,32 @@ impl SourceFile {
     /// The 1-based line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = self.text[line_start..offset].chars().count() + 1;
-        LineCol { line, column }
+        let starts = self.line_starts();
+        // The last line starting at or before `offset` (line 1 starts at 0).
+        let index = starts.partition_point(|&start| start <= offset) - 1;
+        let column = self.text[starts[index]..offset].chars().count() + 1;
+        LineCol {
+            line: index + 1,
+            column,
+        }
     }
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        self.text
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r')
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The text a span covers (empty if the span is out of range).
@@ -116,7 +140,11 @@ impl SourceFile {
             }
         };
         let width = end_in_line.saturating_sub(start.column).max(1);
-        let shown = window(line, start.column - 1, width);
+        let line_start = self.line_starts()[start.line - 1];
+        let start_byte = floor_char_boundary(&self.text, span.start.min(self.text.len()))
+            .saturating_sub(line_start)
+            .min(line.len());
+        let shown = window(line, start.column - 1, start_byte, width);
         let g = gutter;
         let mut out = String::new();
         let _ = writeln!(
@@ -151,8 +179,9 @@ struct Window {
 /// Cuts `line` to at most [`SNIPPET_WIDTH`] characters around the span that starts at
 /// character `start` and is `width` characters wide (it may reach one past the end of
 /// the line, for a span at the line's end): some context before the span, as much of
-/// the span as fits, `...` for each cut.
-fn window(line: &str, start: usize, width: usize) -> Window {
+/// the span as fits, `...` for each cut. `start_byte` is where character `start` begins,
+/// so that the cut is found by walking at most a window's width of characters.
+fn window(line: &str, start: usize, start_byte: usize, width: usize) -> Window {
     let len = line.chars().count();
     if len <= SNIPPET_WIDTH {
         return Window {
@@ -168,13 +197,24 @@ fn window(line: &str, start: usize, width: usize) -> Window {
     let to = (from + SNIPPET_WIDTH).min(len);
     // Near the end of the line: fill the window with more text before the span.
     from = from.min(to.saturating_sub(SNIPPET_WIDTH));
-    let byte = |chars: usize| line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i);
+    let from_byte = match (start - from).checked_sub(1) {
+        None => start_byte,
+        Some(back) => line[..start_byte]
+            .char_indices()
+            .rev()
+            .nth(back)
+            .map_or(0, |(i, _)| i),
+    };
+    let to_byte = line[from_byte..]
+        .char_indices()
+        .nth(to - from)
+        .map_or(line.len(), |(i, _)| from_byte + i);
     let (head, tail) = (from > 0, to < len);
     let mut text = String::with_capacity(SNIPPET_WIDTH + 8);
     if head {
         text.push_str("...");
     }
-    text.push_str(&line[byte(from)..byte(to)]);
+    text.push_str(&line[from_byte..to_byte]);
     if tail {
         text.push_str("...");
     }
@@ -274,10 +314,7 @@ mod tests {
         for name in ["\"pkg0\"", "\"pkg2000\"", "\"pkg3999\""] {
             let start = f.text.find(name).unwrap();
             let snippet = f.snippet(Span::new(start, start + name.len()));
-            assert!(snippet.starts_with(&format!(
-                " --> pyproject.toml:1:{}\n",
-                start + 1
-            )));
+            assert!(snippet.starts_with(&format!(" --> pyproject.toml:1:{}\n", start + 1)));
             let (line, carets) = quoted(&snippet);
             assert!(line.chars().count() <= SNIPPET_WIDTH + 6, "{line}");
             // The carets sit exactly under the span.
@@ -294,7 +331,10 @@ mod tests {
         // The end of the line: no cut after it, the window filled from before.
         let end = f.text.len() - 1;
         let (line, carets) = quoted(&f.snippet(Span::new(end - 1, end)));
-        assert!(line.starts_with("...") && line.ends_with("\"pkg3999\"]"), "{line}");
+        assert!(
+            line.starts_with("...") && line.ends_with("\"pkg3999\"]"),
+            "{line}"
+        );
         assert_eq!(line.chars().count(), SNIPPET_WIDTH + 3);
         assert_eq!(carets.len(), line.len());
         assert!(carets.ends_with(" ^"));

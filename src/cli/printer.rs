@@ -68,6 +68,7 @@ impl Printer {
     /// Writes data to stdout. A closed stdout (`pinctl export | head`) ends the process
     /// quietly with exit 0: the reader has what it wanted.
     pub fn data(&self, text: &str) -> Result<(), Report> {
+        let text = pinctl::index::auth::scrub(text);
         let mut out = anstream::stdout().lock();
         match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
             Ok(()) => Ok(()),
@@ -134,10 +135,12 @@ impl Printer {
     }
 }
 
-/// Writes `text` (which may contain styles) to stderr. Without colour, the styles are
-/// stripped first and the text goes out in one write: anstream's stripping writer
-/// issues a write per unstyled piece, hundreds for a page of warnings.
+/// Writes `text` (which may contain styles) to stderr, with the index's secrets
+/// scrubbed. Without colour, the styles are stripped first and the text goes out in one
+/// write: anstream's stripping writer issues a write per unstyled piece, hundreds for a
+/// page of warnings.
 fn to_stderr(text: &str) {
+    let text = &*pinctl::index::auth::scrub(text);
     let stderr = std::io::stderr();
     if anstream::AutoStream::choice(&stderr) == anstream::ColorChoice::Never {
         let plain = anstream::adapter::strip_str(text).to_string();
@@ -166,12 +169,37 @@ pub fn init_logging(verbosity: Verbosity) {
     let _ = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
+                .with_writer(|| LogLine(Vec::new()))
+                .with_ansi(
+                    anstream::AutoStream::choice(&std::io::stderr())
+                        != anstream::ColorChoice::Never,
+                )
                 .without_time()
                 .with_target(false),
         )
         .with(only_pinctl)
         .try_init();
+}
+
+/// One log event, gathered and written to stderr (through [`to_stderr`], so scrubbed of
+/// secrets) when the logger drops it.
+struct LogLine(Vec<u8>);
+
+impl Write for LogLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LogLine {
+    fn drop(&mut self) {
+        to_stderr(&String::from_utf8_lossy(&self.0));
+    }
 }
 
 /// The text [`Printer::error`] writes (styles included; anstream strips them when needed):

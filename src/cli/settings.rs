@@ -133,7 +133,13 @@ impl NetworkSettings {
             timeout,
             cache,
         } = args;
+        if let Some(url) = index_url {
+            pinctl::index::auth::register_secrets(url);
+        }
         let tool: Option<ToolPinctl> = project.map(|p| tool_pinctl::read(&p.file)).transpose()?;
+        if let Some(url) = tool.as_ref().and_then(|t| t.index_url.as_ref()) {
+            pinctl::index::auth::register_secrets(&url.value);
+        }
         let at =
             |span| Origin::Pyproject(tool.as_ref().map_or_else(String::new, |t| t.location(span)));
         let index = match (index_url, tool.as_ref().and_then(|t| t.index_url.as_ref())) {

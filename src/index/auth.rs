@@ -13,25 +13,99 @@ use url::Url;
 use super::IndexError;
 
 /// `url` with any user name and password replaced by `***` (for messages and logs).
+///
+/// Works on the text, so it also covers what does not parse as a URL with credentials:
+/// a scheme-less `user:s3cret@host/simple` (which `url` reads as scheme `user`),
+/// percent-encoded user info, a user info holding spaces or `@`.
 pub fn redact(url: &str) -> String {
-    if let Ok(mut parsed) = Url::parse(url) {
-        if parsed.username().is_empty() && parsed.password().is_none() {
-            return url.to_owned();
-        }
-        let _ = parsed.set_username("***");
-        let _ = parsed.set_password(None);
-        return parsed.to_string();
+    match userinfo_span(url) {
+        Some(span) => format!("{}***{}", &url[..span.start], &url[span.end..]),
+        None => url.to_owned(),
     }
-    // Not a URL we can parse: hide anything between `://` and the last `@` of the
-    // authority.
-    if let Some(start) = url.find("://").map(|i| i + 3) {
-        let rest = &url[start..];
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_end].rfind('@') {
-            return format!("{}***{}", &url[..start], &rest[at..]);
+}
+
+/// `url` without its user info (`https://u:p@host/x` -> `https://host/x`; a scheme-less
+/// `u:p@host/x` -> `host/x`).
+pub fn without_userinfo(url: &str) -> String {
+    match userinfo_span(url) {
+        Some(span) => format!("{}{}", &url[..span.start], &url[span.end + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// The byte range of the user info in `url` (before the `@` that ends it), if any: the
+/// authority starts after `://`, or at the start of a scheme-less URL, and ends at the
+/// first `/`, `?` or `#`; the user info is everything up to its last `@`.
+fn userinfo_span(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = match url.find("://") {
+        Some(i) if !url[..i].contains(['/', '?', '#', '@']) => i + 3,
+        _ => 0,
+    };
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@')?;
+    Some(start..start + at)
+}
+
+/// Secrets shorter than this are not scrubbed from free text (they would blank out
+/// ordinary words); [`redact`] still hides them inside URLs.
+const MIN_SCRUBBED_SECRET: usize = 4;
+
+/// The secrets in the user info of `url`, as written and percent-decoded: the password,
+/// or the whole user info when it has none (a token, `https://TOKEN@host`).
+pub fn secrets_in(url: &str) -> Vec<String> {
+    let Some(span) = userinfo_span(url) else {
+        return Vec::new();
+    };
+    let userinfo = &url[span];
+    let secret = userinfo
+        .split_once(':')
+        .map_or(userinfo, |(_, password)| password);
+    let mut secrets = vec![secret.to_owned()];
+    if let Some(decoded) = url_decode(secret) {
+        secrets.push(decoded);
+    }
+    secrets.retain(|s| s.len() >= MIN_SCRUBBED_SECRET);
+    secrets.dedup();
+    secrets
+}
+
+/// Secrets [`scrub`] removes from everything pinctl prints.
+static SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Remembers the secrets in `url`'s user info so that [`scrub`] hides them wherever
+/// they turn up: inside a library's error text, in a URL that reached a message
+/// without going through [`redact`], or in a form `redact` does not recognise.
+pub fn register_secrets(url: &str) {
+    let secrets = secrets_in(url);
+    if secrets.is_empty() {
+        return;
+    }
+    let mut known = SECRETS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for secret in secrets {
+        if !known.contains(&secret) {
+            known.push(secret);
         }
     }
-    url.to_owned()
+    // The longest first, so that a secret containing another is hidden whole.
+    known.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// `text` with every registered secret replaced by `***`.
+pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
+    let known = SECRETS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !known.iter().any(|secret| text.contains(secret.as_str())) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.to_owned();
+    for secret in known.iter() {
+        out = out.replace(secret.as_str(), "***");
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A user name and optional password for HTTP basic auth.
@@ -224,6 +298,11 @@ pub fn check_transport(url: &Url, allowed: &[String]) -> Result<(), IndexError> 
                 })
             }
         }
+        // `user:s3cret@host/simple` parses with the scheme `user`: a URL without one.
+        _ if !url.as_str()[url.scheme().len()..].starts_with("://") => Err(IndexError::Refused {
+            message: format!("the index URL `{}` has no scheme", redact(url.as_str())),
+            hint: format!("write it as `https://{}`", redact(url.as_str())),
+        }),
         other => Err(IndexError::Refused {
             message: format!(
                 "unsupported URL scheme `{other}` in `{}`",
@@ -254,6 +333,43 @@ mod tests {
         );
         assert_eq!(redact("weird://us er:p@ss@host/x"), "weird://***@host/x");
         assert!(!redact("https://u:pw@h/").contains("pw"));
+        // Scheme-less, which `url` parses as the scheme `user`.
+        assert_eq!(redact("user:s3cret@host/simple"), "***@host/simple");
+        assert_eq!(redact("user:s3cret@host"), "***@host");
+        assert_eq!(
+            redact("https://u%40x:s%33cret@host/simple"),
+            "https://***@host/simple"
+        );
+        // An `@` in the path is not user info.
+        assert_eq!(
+            redact("https://example.com/a@b/simple"),
+            "https://example.com/a@b/simple"
+        );
+        assert_eq!(without_userinfo("user:s3cret@host/simple"), "host/simple");
+        assert_eq!(
+            without_userinfo("https://t0ken@host/simple"),
+            "https://host/simple"
+        );
+    }
+
+    #[test]
+    fn secrets_are_found_and_scrubbed_in_every_form() {
+        assert_eq!(
+            secrets_in("https://user:s%33cret@h/"),
+            ["s%33cret", "s3cret"]
+        );
+        assert_eq!(secrets_in("tok3nvalue@h/simple"), ["tok3nvalue"]);
+        assert!(
+            secrets_in("https://u:pw@h/").is_empty(),
+            "too short to scrub"
+        );
+        assert!(secrets_in("https://pypi.org/simple").is_empty());
+        register_secrets("user:hunter2pass@host/simple");
+        assert_eq!(
+            scrub("error: bad thing at user:hunter2pass@host (hunter2pass)"),
+            "error: bad thing at user:***@host (***)"
+        );
+        assert_eq!(scrub("nothing here"), "nothing here");
     }
 
     #[test]

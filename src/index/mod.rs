@@ -464,6 +464,9 @@ impl IndexError {
 impl crate::diagnostic::Diagnostic for IndexError {
     fn hint(&self) -> Option<String> {
         let hint = match self {
+            IndexError::InvalidUrl { url, .. } if !url.contains("://") => {
+                format!("index URLs start with `https://`: write it as `https://{url}`")
+            }
             IndexError::Offline { .. } => "run once without `--offline` to fill the cache".to_owned(),
             IndexError::Refused { hint, .. } => hint.clone(),
             IndexError::NeedsBuild { name, version, .. } => format!(

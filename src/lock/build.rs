@@ -122,7 +122,9 @@ fn locked_package(
 fn locked_file(file: &DistFile) -> Option<LockedFile> {
     Some(LockedFile {
         name: file.filename.clone(),
-        url: file.url.clone(),
+        // A private index may put credentials in its file links; the lock never holds
+        // them (installers take them from netrc or a keyring, as for the index).
+        url: crate::index::auth::without_userinfo(&file.url),
         size: file.size,
         upload_time: file.upload_time.clone(),
         sha256: file.sha256()?.to_ascii_lowercase(),

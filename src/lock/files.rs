@@ -92,15 +92,7 @@ fn compatible(file: &DistFile, project: &Ranges<Version>, lower_bound_only: bool
 /// `url` without `user:password@` and without a trailing slash: what a lock or an
 /// exported requirements file may show.
 pub fn strip_credentials(url: &str) -> String {
-    let url = url.trim().trim_end_matches('/');
-    if let Some(scheme_end) = url.find("://") {
-        let rest = &url[scheme_end + 3..];
-        let host_end = rest.find('/').unwrap_or(rest.len());
-        if let Some(at) = rest[..host_end].rfind('@') {
-            return format!("{}{}", &url[..scheme_end + 3], &rest[at + 1..]);
-        }
-    }
-    url.to_owned()
+    crate::index::auth::without_userinfo(url.trim().trim_end_matches('/'))
 }
 
 #[cfg(test)]

@@ -133,6 +133,7 @@ pub async fn lock(
         }
     };
 
+    warn_yanked(&resolution, reporter.as_ref());
     let new_lock = lock::build_lock(&resolution, &inputs);
     report_lint(project, &levels, Some(&new_lock), reporter.as_ref());
     warn_if_shadowed(project, &new_lock, reporter.as_ref());
@@ -162,6 +163,34 @@ pub async fn lock(
         changes,
         unchanged,
     })
+}
+
+/// A yanked release is only ever locked because the project pins it with `==` (PEP 592);
+/// say so, with the reason the index gives, as uv does.
+fn warn_yanked(resolution: &resolve::Resolution, reporter: &dyn Observer) {
+    for package in &resolution.packages {
+        if let Some(yanked) = package.files.yanked() {
+            let reason = yanked
+                .reason
+                .as_deref()
+                .filter(|r| !r.trim().is_empty())
+                // The index's text: no control characters reach the terminal.
+                .map(|r| {
+                    let r: String = r
+                        .trim()
+                        .chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    format!(" (reason: \"{r}\")")
+                })
+                .unwrap_or_default();
+            reporter.on_warning(Warning::Message(&format!(
+                "`{}=={}` is yanked{reason}; it is locked only because it is pinned with `==`: \
+                 pin a release that is not yanked",
+                package.name, package.version
+            )));
+        }
+    }
 }
 
 /// The lock already at `path`, if any.

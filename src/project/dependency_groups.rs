@@ -68,8 +68,13 @@ pub(crate) fn read(
         raw.insert(name, (group.key.to_string(), items));
     }
 
-    expand_all(file, &raw)
+    expand_all(file, &raw, e.key_span)
 }
+
+/// The most entries all expanded groups may hold together. Each group lists every entry
+/// of the groups it includes, so an include chain n deep with an entry per group holds
+/// n²/2 entries: 8000 groups would take gigabytes. Real projects hold a few hundred.
+const MAX_EXPANDED: usize = 100_000;
 
 fn read_item(
     file: &Arc<SourceFile>,
@@ -146,10 +151,11 @@ impl<'a> Frame<'a> {
     }
 
     /// Appends `dep` unless this group already holds the same entry (the same span,
-    /// reached through another include path).
-    fn push(&mut self, dep: &Dependency) {
+    /// reached through another include path); counts what it adds in `total`.
+    fn push(&mut self, dep: &Dependency, total: &mut usize) {
         if self.seen.insert(dep.span) {
             self.deps.push(dep.clone());
+            *total += 1;
         }
     }
 }
@@ -161,8 +167,25 @@ impl<'a> Frame<'a> {
 fn expand_all(
     file: &Arc<SourceFile>,
     raw: &BTreeMap<GroupName, (String, Vec<GroupItem>)>,
+    table_at: Span,
 ) -> Result<BTreeMap<GroupName, Vec<Dependency>>, InputError> {
     let mut state: HashMap<&GroupName, State> = HashMap::with_capacity(raw.len());
+    // Entries held by all groups so far, expanded or on the path.
+    let mut total = 0;
+    let too_many = || {
+        InputError::new(
+            file,
+            table_at,
+            format!(
+                "the dependency groups expand to more than {MAX_EXPANDED} requirements \
+                 through `include-group`"
+            ),
+        )
+        .with_hint(
+            "each group holds every requirement of the groups it includes; \
+             flatten the chain of includes or list fewer requirements",
+        )
+    };
     for (root, (_, root_items)) in raw {
         if state.contains_key(root) {
             continue;
@@ -170,12 +193,15 @@ fn expand_all(
         state.insert(root, State::OnPath(0));
         let mut path = vec![Frame::new(root, root_items)];
         while let Some(frame) = path.last_mut() {
+            if total > MAX_EXPANDED {
+                return Err(too_many());
+            }
             let Some(item) = frame.items.next() else {
                 let Some(done) = path.pop() else { break };
                 let deps = match path.last_mut() {
                     Some(parent) => {
                         for dep in &done.deps {
-                            parent.push(dep);
+                            parent.push(dep, &mut total);
                         }
                         done.deps
                     }
@@ -186,7 +212,10 @@ fn expand_all(
             };
             let (included, written, at) = match item {
                 GroupItem::Requirement(dep) => {
-                    frame.push(dep);
+                    frame.push(dep, &mut total);
+                    if total > MAX_EXPANDED {
+                        return Err(too_many());
+                    }
                     continue;
                 }
                 GroupItem::Include { name, written, at } => (name, written, *at),
@@ -206,7 +235,7 @@ fn expand_all(
             match state.get(included) {
                 Some(State::Done(deps)) => {
                     for dep in deps {
-                        frame.push(dep);
+                        frame.push(dep, &mut total);
                     }
                 }
                 Some(State::OnPath(depth)) => {
@@ -242,6 +271,8 @@ fn expand_all(
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::project::parse_pyproject;
 
@@ -262,9 +293,9 @@ mod tests {
         let n = 8000;
         let mut text = String::from("[dependency-groups]\n");
         for i in 0..n - 1 {
-            text.push_str(&format!("g{i} = [{{include-group = \"g{}\"}}]\n", i + 1));
+            let _ = writeln!(text, "g{i} = [{{include-group = \"g{}\"}}]", i + 1);
         }
-        text.push_str(&format!("g{} = [\"deepest>=1\"]\n", n - 1));
+        let _ = writeln!(text, "g{} = [\"deepest>=1\"]", n - 1);
         let groups = groups(text);
         assert_eq!(groups.len(), n);
         for deps in groups.values() {
@@ -280,13 +311,14 @@ mod tests {
         let mut text = String::from("[dependency-groups]\n");
         for i in 0..n {
             let next = i + 1;
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "g{i} = [\"top{i}\", {{include-group = \"a{i}\"}}, {{include-group = \"b{i}\"}}]\n\
                  a{i} = [{{include-group = \"g{next}\"}}]\n\
                  b{i} = [{{include-group = \"g{next}\"}}, \"b-only{i}\"]\n"
-            ));
+            );
         }
-        text.push_str(&format!("g{n} = [\"deepest>=1\"]\n"));
+        let _ = writeln!(text, "g{n} = [\"deepest>=1\"]");
         let groups = groups(text);
         let g0 = reqs(&groups[&GroupName::new("g0")]);
         assert_eq!(g0.iter().filter(|r| *r == "deepest>=1").count(), 1);
@@ -299,6 +331,43 @@ mod tests {
             reqs(&groups[&GroupName::new("b39")]),
             ["deepest>=1", "b-only39"]
         );
+    }
+
+    /// `g{i}` holds `p{i}` and includes `g{i+1}`: 8000 groups would hold 32 million
+    /// entries between them; the expansion stops with an error at the table instead.
+    #[test]
+    fn an_include_chain_that_expands_quadratically_is_refused() {
+        let n = 8000;
+        let mut text = String::from("[dependency-groups]\n");
+        for i in 0..n - 1 {
+            let _ = writeln!(
+                text,
+                "g{i} = [\"p{i}>=1\", {{include-group = \"g{}\"}}]",
+                i + 1
+            );
+        }
+        let _ = writeln!(text, "g{} = [\"last>=1\"]", n - 1);
+        let Err(e) = parse_pyproject(SourceFile::new("pyproject.toml", text)) else {
+            panic!("expected an expansion error");
+        };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the dependency groups expand to more than {MAX_EXPANDED} requirements \
+                 through `include-group`"
+            )
+        );
+        // 400 deep is 80,000 entries: still read.
+        let mut text = String::from("[dependency-groups]\n");
+        for i in 0..399 {
+            let _ = writeln!(
+                text,
+                "g{i} = [\"p{i}>=1\", {{include-group = \"g{}\"}}]",
+                i + 1
+            );
+        }
+        text.push_str("g399 = [\"last>=1\"]\n");
+        assert_eq!(groups(text)[&GroupName::new("g0")].len(), 400);
     }
 
     #[test]

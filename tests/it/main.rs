@@ -8,6 +8,7 @@ mod common;
 mod check;
 mod completions;
 mod export;
+mod hostile_input;
 mod index_cache_cmd;
 mod index_client;
 mod lock_command;
